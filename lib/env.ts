@@ -72,7 +72,14 @@ export function calcomMode(e: Env = env()): CalcomMode {
   return { kind: "none" };
 }
 
-export function authSecret(e: Env = env()): string {
-  // Development and tests get a fixed secret so sessions survive restarts; production requires one (above).
-  return e.NEXTAUTH_SECRET ?? "coachbook-development-secret-not-for-production";
+export const DEV_AUTH_SECRET = "coachbook-development-secret-not-for-production";
+
+/** Development and tests get a fixed secret so sessions survive restarts; production requires one (parseEnv). */
+export function authSecret(): string {
+  const secret = process.env.NEXTAUTH_SECRET?.trim();
+  if (secret) return secret;
+  if (process.env.NODE_ENV === "production" && process.env.COACHBOOK_ALLOW_DEV_SECRET !== "1") {
+    throw new EnvError("Invalid environment configuration:\n  NEXTAUTH_SECRET: required in production (openssl rand -base64 32).");
+  }
+  return DEV_AUTH_SECRET;
 }

@@ -43,7 +43,11 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   makeTraversable(path.dirname(dataDir));
   const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
-  removeStalePid(dataDir);
+  const running = runningServerPort(dataDir);
+  if (running) {
+    // A server from an earlier run (e.g. a dev process that was killed) still owns this directory: reuse it.
+    return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${running}/${database}`, port: running, stop: async () => {} };
+  }
 
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -91,14 +95,21 @@ function makeTraversable(dir: string) {
   }
 }
 
-/** A crash leaves postmaster.pid behind, and Postgres then refuses to start on that directory. */
-function removeStalePid(dataDir: string) {
+/**
+ * postmaster.pid names the server's pid (line 1) and port (line 4). A live pid means a server still runs on this
+ * directory; a dead one is a crash leftover that would stop Postgres from starting, so it is removed.
+ */
+function runningServerPort(dataDir: string): number | null {
   const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
   try {
     if (pid > 0) process.kill(pid, 0);
+    const port = Number(lines[3]);
+    return Number.isInteger(port) && port > 0 ? port : null;
   } catch {
     fs.rmSync(pidFile, { force: true });
+    return null;
   }
 }

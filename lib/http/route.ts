@@ -21,7 +21,8 @@ type Handler<P, U> = (ctx: Context<P> & { user: U }) => Promise<unknown>;
  */
 export function route<P = Record<string, string>>(access: "public", handler: Handler<P, SessionUser | null>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
 export function route<P = Record<string, string>>(access: Exclude<Access, "public">, handler: Handler<P, SessionUser>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
-export function route<P>(access: Access, handler: Handler<P, SessionUser | null>) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function route<P>(access: Access, handler: Handler<P, any>) {
   return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
       const user = await getSessionUser();

@@ -1,0 +1,42 @@
+import Link from "next/link";
+import { EmptyState } from "@/components/ui";
+import { listCoaches } from "@/lib/coaches/queries";
+import { formatMoney } from "@/lib/money";
+
+export const dynamic = "force-dynamic";
+
+export default async function HomePage() {
+  const coaches = await listCoaches();
+  return (
+    <div>
+      <section className="mb-10">
+        <h1 className="text-3xl font-semibold tracking-tight text-slate-900">Find a coach and book a session</h1>
+        <p className="mt-2 max-w-2xl text-slate-600">
+          Pick a coach, choose a session and a time that suits you — shown in your own time zone — and pay securely.
+        </p>
+      </section>
+      <h2 className="mb-4 text-lg font-semibold text-slate-800">Coaches</h2>
+      {coaches.length === 0 ? (
+        <EmptyState title="No coaches yet">Coaches appear here as soon as they sign up and add an offering.</EmptyState>
+      ) : (
+        <ul className="grid gap-4 sm:grid-cols-2" data-testid="coach-list">
+          {coaches.map((coach) => (
+            <li key={coach.id}>
+              <Link
+                href={`/coaches/${coach.slug}`}
+                className="block h-full rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-brand-500 hover:shadow"
+              >
+                <p className="font-semibold text-slate-900">{coach.name}</p>
+                {coach.headline ? <p className="mt-1 text-sm text-slate-600">{coach.headline}</p> : null}
+                <p className="mt-3 text-xs text-slate-500">
+                  {coach.timeZone} · {coach.offeringCount} {coach.offeringCount === 1 ? "offering" : "offerings"}
+                  {coach.cheapest ? ` · from ${formatMoney(coach.cheapest.priceMinor, coach.cheapest.currency)}` : ""}
+                </p>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

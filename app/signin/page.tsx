@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getSessionUser, homeFor } from "@/lib/auth/session";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const user = await getSessionUser();
+  const { callbackUrl } = await searchParams;
+  // Only same-site paths, never an open redirect.
+  const next = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : null;
+  if (user) redirect(next ?? homeFor(user.role));
+  return (
+    <div className="mx-auto max-w-md">
+      <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        New here? <Link href="/signup" className="font-medium text-brand-600 hover:underline">Create an account</Link>.
+      </p>
+      <SignInForm callbackUrl={next} />
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { calcomMode, EnvError, parseEnv } from "./env";
+
+const base = { DATABASE_URL: "postgresql://u:p@localhost:5432/db" };
+
+describe("parseEnv", () => {
+  it("accepts a minimal development environment with defaults", () => {
+    const env = parseEnv(base);
+    expect(env.APP_URL).toBe("http://localhost:3000");
+    expect(env.CALCOM_API_URL).toBe("https://api.cal.com");
+    expect(env.HOLD_MINUTES).toBe(30);
+    expect(calcomMode(env)).toEqual({ kind: "none" });
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => parseEnv({})).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ ...base, APP_URL: "not a url" })).toThrow(/APP_URL/);
+    expect(() => parseEnv({ ...base, HOLD_MINUTES: "1" })).toThrow(/HOLD_MINUTES/);
+    expect(() => parseEnv({ ...base, STRIPE_API_BASE: "nope" })).toThrow(EnvError);
+  });
+
+  it("requires both Platform credentials together and prefers Platform over an API key", () => {
+    expect(() => parseEnv({ ...base, CALCOM_CLIENT_ID: "id" })).toThrow(/CALCOM_CLIENT_SECRET/);
+    expect(calcomMode(parseEnv({ ...base, CALCOM_API_KEY: "cal_123" }))).toEqual({ kind: "apiKey", apiKey: "cal_123" });
+    expect(calcomMode(parseEnv({ ...base, CALCOM_API_KEY: "cal_123", CALCOM_CLIENT_ID: "id", CALCOM_CLIENT_SECRET: "s" })).kind).toBe("platform");
+  });
+
+  it("treats empty strings as unset and requires an auth secret in production", () => {
+    expect(parseEnv({ ...base, STRIPE_SECRET_KEY: "  " }).STRIPE_SECRET_KEY).toBeUndefined();
+    expect(() => parseEnv({ ...base, NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET/);
+  });
+});
