@@ -1,0 +1,70 @@
+import { addMinutes } from "date-fns";
+import { describe, expect, it } from "vitest";
+import { holdSlot } from "@/lib/booking/hold";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { createCoach, createStudent, futureHour } from "../support/fixtures";
+
+describe("holding a slot", () => {
+  it("creates a pending-payment hold with price and policy snapshots", async () => {
+    const { coach, offerings } = await createCoach({ bufferAfterMinutes: 15 });
+    const student = await createStudent();
+    const start = futureHour(4);
+    const booking = await holdSlot({ studentId: student.id, offeringId: offerings[0].id, start, studentTimeZone: "Europe/London", holdMinutes: 30 });
+    expect(booking).toMatchObject({ status: "PENDING_PAYMENT", priceMinor: 5000, currency: "eur", coachId: coach.id });
+    expect(booking.endsAt.getTime() - booking.startsAt.getTime()).toBe(60 * 60_000);
+    expect(booking.blockedUntil.getTime()).toBe(addMinutes(booking.endsAt, 15).getTime());
+    expect(booking.policy).toEqual({ version: 1, fullRefundHoursBefore: 24, lateCancelRefundPercent: 50 });
+    expect(booking.holdExpiresAt!.getTime() - booking.createdAt.getTime()).toBeGreaterThan(29 * 60_000);
+  });
+
+  it("rejects a time outside the coach's availability", async () => {
+    const { offerings } = await createCoach({ rules: [{ weekday: 1, startMinute: 9 * 60, endMinute: 10 * 60 }] });
+    const student = await createStudent();
+    const start = futureHour(3, 3);
+    await expect(holdSlot({ studentId: student.id, offeringId: offerings[0].id, start, studentTimeZone: "UTC", holdMinutes: 30 })).rejects.toMatchObject({ code: "SLOT_TAKEN" });
+  });
+
+  it("gives exactly one hold to 50 concurrent attempts on one slot", async () => {
+    const { offerings, coach } = await createCoach();
+    const students = await Promise.all(Array.from({ length: 50 }, () => createStudent()));
+    const start = futureHour(5);
+    const results = await Promise.allSettled(
+      students.map((s) => holdSlot({ studentId: s.id, offeringId: offerings[0].id, start, studentTimeZone: "UTC", holdMinutes: 30 })),
+    );
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(49);
+    for (const r of lost) {
+      expect(r.reason).toBeInstanceOf(AppError);
+      expect(r.reason.code).toBe("SLOT_TAKEN");
+      expect(r.reason.status).toBe(409);
+    }
+    expect(await db.booking.count({ where: { coachId: coach.id } })).toBe(1);
+  });
+
+  it("the database itself refuses overlapping live bookings across offerings, buffers included", async () => {
+    const { coach, offerings } = await createCoach({ offerings: [{ title: "A", durationMinutes: 60 }, { title: "B", durationMinutes: 30 }] });
+    const student = await createStudent();
+    const start = futureHour(6);
+    const base = { coachId: coach.id, studentId: student.id, studentTimeZone: "UTC", title: "x", priceMinor: 1, currency: "eur", policy: {} };
+    await db.booking.create({ data: { ...base, offeringId: offerings[0].id, startsAt: start, endsAt: addMinutes(start, 60), blockedFrom: start, blockedUntil: addMinutes(start, 75) } });
+    // Starts 10 minutes after the first one ends: inside its 15-minute after-buffer.
+    const s2 = addMinutes(start, 70);
+    const overlapping = db.booking.create({ data: { ...base, offeringId: offerings[1].id, startsAt: s2, endsAt: addMinutes(s2, 30), blockedFrom: s2, blockedUntil: addMinutes(s2, 30) } });
+    await expect(overlapping).rejects.toThrow(/bookings_no_overlap/);
+    // A cancelled booking does not block.
+    await db.booking.updateMany({ where: { coachId: coach.id }, data: { status: "CANCELLED" } });
+    await expect(
+      db.booking.create({ data: { ...base, offeringId: offerings[1].id, startsAt: s2, endsAt: addMinutes(s2, 30), blockedFrom: s2, blockedUntil: addMinutes(s2, 30) } }),
+    ).resolves.toBeTruthy();
+  });
+
+  it("refuses an inactive offering", async () => {
+    const { offerings } = await createCoach();
+    await db.offering.update({ where: { id: offerings[0].id }, data: { active: false } });
+    const student = await createStudent();
+    await expect(holdSlot({ studentId: student.id, offeringId: offerings[0].id, start: futureHour(3), studentTimeZone: "UTC", holdMinutes: 30 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
