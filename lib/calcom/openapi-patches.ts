@@ -135,6 +135,21 @@ const DEVIATIONS: Deviation[] = [
     },
   },
   {
+    id: "default-schedule-nullable",
+    kind: "deviation",
+    pointers: [schemaPtr("GetDefaultScheduleOutput_2024_06_11", "properties/data")],
+    reason:
+      "GET /v2/schedules/default answers `data: null` when the user has no default schedule " +
+      "(schedules_2024_06_11 service getUserScheduleDefault returns null); the document marks data as required " +
+      "and non-null. Managed users created without timeZone are in exactly that state (CONTRACT.md §2).",
+    apply(doc) {
+      set(doc, schemaPtr("GetDefaultScheduleOutput_2024_06_11", "properties/data"), {
+        nullable: true,
+        allOf: [{ $ref: "#/components/schemas/ScheduleOutput_2024_06_11" }],
+      });
+    },
+  },
+  {
     id: "create-booking-body-union",
     kind: "deviation",
     pointers: [CREATE_BOOKING_BODY],
