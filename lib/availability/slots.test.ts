@@ -282,6 +282,20 @@ describe("getAvailableSlots: windows across local midnight", () => {
     expect(s).toHaveLength(18);
   });
 
+  it("a whole-day window is never joined to the next day, even when it begins the chain", () => {
+    // Sat 00:00–24:00 (Friday has no hours) + Sun 00:00–02:00 with 100-minute sessions: Sunday starts afresh.
+    const input = makeInput({
+      from: new Date("2026-01-09T00:00:00Z"),
+      to: new Date("2026-01-12T00:00:00Z"),
+      durationMinutes: 100,
+      weeklyRules: [rule(6, 0, 1440), rule(0, 0, hm(2))],
+    });
+    const s = starts(input);
+    expect(s.at(-2)).toBe(utc("2026-01-10T21:40")); // 00:00 + 13 × 100 min; 23:20 would need a joined window
+    expect(s.at(-1)).toBe(utc("2026-01-11T00:00"));
+    expect(s).toHaveLength(15);
+  });
+
   it("results do not depend on the query range (range split anywhere)", () => {
     const input = makeInput({
       from: new Date("2026-01-09T00:00:00Z"),
