@@ -1,0 +1,7 @@
+/** Names of the durable jobs (lib/jobs/queue.ts); handlers are registered in lib/jobs/handlers.ts. */
+export const JOB = {
+  calcomConfirm: "calcom.confirm",
+  calcomRelease: "calcom.release",
+  stripeExpireCheckout: "stripe.expire-checkout",
+  stripeRefund: "stripe.refund",
+} as const;

@@ -1,0 +1,44 @@
+import { addMinutes, getUnixTime, max } from "date-fns";
+import type Stripe from "stripe";
+import type { Booking } from "@/lib/generated/prisma/client";
+import { getStripe, toAppError } from "./stripe";
+
+// Stripe accepts expires_at 30 min to 24 h after creation; a minute of margin keeps clock skew from tripping it.
+const MIN_CHECKOUT_MINUTES = 31;
+
+/**
+ * Creates the Checkout Session for a held booking. The amount comes from the booking's server-side price
+ * snapshot, never from the client. The idempotency key is the booking id, so a retried request gets the same
+ * session back instead of a second one. When the hold ends before the session would, the sweep expires the
+ * session early (lib/booking/expiry.ts).
+ */
+export async function createCheckoutSession(booking: Booking, student: { email: string }, appUrl: string): Promise<Stripe.Checkout.Session> {
+  const expiresAt = max([booking.holdExpiresAt ?? new Date(), addMinutes(new Date(), MIN_CHECKOUT_MINUTES)]);
+  try {
+    return await getStripe().checkout.sessions.create(
+      {
+        mode: "payment",
+        client_reference_id: booking.id,
+        customer_email: student.email,
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: booking.currency,
+              unit_amount: booking.priceMinor,
+              product_data: { name: booking.title },
+            },
+          },
+        ],
+        metadata: { bookingId: booking.id },
+        payment_intent_data: { metadata: { bookingId: booking.id } },
+        expires_at: getUnixTime(expiresAt),
+        success_url: `${appUrl}/student/bookings/${booking.id}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${appUrl}/student/bookings/${booking.id}?checkout=cancelled`,
+      },
+      { idempotencyKey: `checkout:${booking.id}` },
+    );
+  } catch (error) {
+    throw toAppError(error, "start the payment");
+  }
+}

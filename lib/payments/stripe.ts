@@ -1,0 +1,38 @@
+import Stripe from "stripe";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+
+let cached: { key: string; base?: string; client: Stripe } | undefined;
+
+/**
+ * The real `stripe` SDK. STRIPE_API_BASE points it at another host (the local emulator in dev and tests) via
+ * the SDK's own host/port/protocol options; unset, it talks to api.stripe.com.
+ */
+export function getStripe(): Stripe {
+  const e = env();
+  if (!e.STRIPE_SECRET_KEY) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not configured (STRIPE_SECRET_KEY is missing).");
+  if (cached && cached.key === e.STRIPE_SECRET_KEY && cached.base === e.STRIPE_API_BASE) return cached.client;
+  const config: Stripe.StripeConfig = { maxNetworkRetries: 2, timeout: 20_000, telemetry: false, appInfo: { name: "Coachbook" } };
+  if (e.STRIPE_API_BASE) {
+    const base = new URL(e.STRIPE_API_BASE);
+    config.host = base.hostname;
+    config.port = Number(base.port || (base.protocol === "https:" ? 443 : 80));
+    config.protocol = base.protocol === "https:" ? "https" : "http";
+  }
+  cached = { key: e.STRIPE_SECRET_KEY, base: e.STRIPE_API_BASE, client: new Stripe(e.STRIPE_SECRET_KEY, config) };
+  return cached.client;
+}
+
+export function stripeConfigured(): boolean {
+  return Boolean(env().STRIPE_SECRET_KEY);
+}
+
+/** Maps SDK failures to our error codes; card problems are the user's to fix, the rest is upstream trouble. */
+export function toAppError(error: unknown, action: string): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof Stripe.errors.StripeCardError) return new AppError("UNPROCESSABLE", error.message);
+  if (error instanceof Stripe.errors.StripeRateLimitError) return new AppError("UPSTREAM_UNAVAILABLE", `Stripe is busy; ${action} failed. Please try again.`);
+  if (error instanceof Stripe.errors.StripeConnectionError) return new AppError("UPSTREAM_UNAVAILABLE", `Could not reach Stripe; ${action} failed. Please try again.`);
+  if (error instanceof Stripe.errors.StripeError) return new AppError("UPSTREAM_ERROR", `Stripe refused to ${action}: ${error.message}`);
+  return new AppError("UPSTREAM_ERROR", `Stripe: ${action} failed.`);
+}
