@@ -1,0 +1,86 @@
+import type { CalcomBooking } from "@/lib/calcom";
+import { calcomConfigured, coachApi } from "@/lib/calcom-sync/client";
+import { db } from "@/lib/db/client";
+import type { Booking } from "@/lib/generated/prisma/client";
+import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
+import { JOB } from "@/lib/jobs/kinds";
+import { log } from "@/lib/log";
+
+/**
+ * The Cal.com side of a booking: a PENDING Cal.com booking mirrors our hold (so the time is blocked on the coach's
+ * Cal.com calendar too), is confirmed after payment and declined when the hold is released. Only for coaches
+ * whose offering has a Cal.com event type; everyone else lives on the local engine alone.
+ */
+async function eventTypeFor(booking: Pick<Booking, "offeringId" | "coachId">): Promise<number | null> {
+  if (!calcomConfigured()) return null;
+  const offering = await db.offering.findUnique({ where: { id: booking.offeringId }, select: { calcomEventTypeId: true } });
+  return offering?.calcomEventTypeId ?? null;
+}
+
+async function createRemote(booking: Booking, eventTypeId: number): Promise<CalcomBooking> {
+  const student = await db.user.findUniqueOrThrow({ where: { id: booking.studentId }, select: { name: true, email: true } });
+  const api = await coachApi(booking.coachId);
+  return api.bookings.create({
+    start: booking.startsAt.toISOString(),
+    eventTypeId,
+    attendee: { name: student.name, email: student.email, timeZone: booking.studentTimeZone },
+    metadata: { bookingId: booking.id },
+  });
+}
+
+/** Creates the pending Cal.com booking of a fresh hold; returns its uid, or null for a coach not on Cal.com. */
+export async function createPendingCalcomBooking(booking: Booking): Promise<string | null> {
+  const eventTypeId = await eventTypeFor(booking);
+  if (!eventTypeId) return null;
+  const remote = await createRemote(booking, eventTypeId);
+  await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: remote.uid, calcomStatus: remote.status } });
+  return remote.uid;
+}
+
+/**
+ * Job: make Cal.com show a paid booking as accepted. Re-reads Cal.com after confirming (a confirm webhook may
+ * still say pending). A Cal.com booking that was declined while the hold was lapsed (the payment then re-acquired
+ * the slot) is replaced by a new one, confirmed at once.
+ */
+const confirmInCalcom: JobHandler = async (payload) => {
+  const booking = await db.booking.findUnique({ where: { id: String(payload.bookingId) } });
+  if (!booking) throw new PermanentJobError(`booking ${String(payload.bookingId)} not found`);
+  if (booking.status !== "CONFIRMED") return;
+  const eventTypeId = await eventTypeFor(booking);
+  if (!eventTypeId && !booking.calcomBookingUid) return;
+  const api = await coachApi(booking.coachId);
+  let uid = booking.calcomBookingUid;
+  if (uid) {
+    const current = await api.bookings.get(uid);
+    if (current.status === "rejected" || current.status === "cancelled") uid = null;
+  }
+  if (!uid) {
+    if (!eventTypeId) return;
+    const created = await createRemote(booking, eventTypeId);
+    uid = created.uid;
+    await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: uid, calcomStatus: created.status } });
+  }
+  await api.bookings.confirm(uid);
+  const after = await api.bookings.get(uid);
+  if (after.status !== "accepted") throw new Error(`Cal.com booking ${uid} is ${after.status} after confirm`);
+  await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: uid }, data: { calcomStatus: "accepted" } });
+};
+
+/** Job: free the time in Cal.com after a hold ended unpaid. Skips a booking that was re-acquired meanwhile. */
+const releaseInCalcom: JobHandler = async (payload) => {
+  const booking = await db.booking.findUnique({ where: { id: String(payload.bookingId) } });
+  if (!booking?.calcomBookingUid) return;
+  if (booking.status === "PENDING_PAYMENT" || booking.status === "CONFIRMED") return;
+  const api = await coachApi(booking.coachId);
+  const current = await api.bookings.get(booking.calcomBookingUid);
+  let status = current.status;
+  if (status === "pending") status = (await api.bookings.decline(booking.calcomBookingUid, booking.cancelReason ?? "Not paid in time")).status;
+  else if (status === "accepted") status = (await api.bookings.cancel(booking.calcomBookingUid, { cancellationReason: booking.cancelReason ?? "Cancelled" })).status;
+  await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: booking.calcomBookingUid }, data: { calcomStatus: status } });
+  log.info("Cal.com booking released", { bookingId: booking.id, status });
+};
+
+export const CALCOM_BOOKING_JOBS: Record<string, JobHandler> = {
+  [JOB.calcomConfirm]: confirmInCalcom,
+  [JOB.calcomRelease]: releaseInCalcom,
+};

@@ -1,0 +1,54 @@
+import type Stripe from "stripe";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import type { SessionUser } from "@/lib/auth/session";
+import { getStripe, toAppError } from "@/lib/payments/stripe";
+import { applyPaidCheckout } from "./confirm";
+
+/**
+ * Confirms a booking by asking Stripe whether its Checkout Session is paid, never by trusting the caller. The
+ * success page calls it when it arrives before the webhook; it is idempotent (the same guarded transition the
+ * webhook uses), so calling it any number of times, before or after the webhook, ends in the same state.
+ */
+export async function confirmFromStripe(bookingId: string, caller: SessionUser) {
+  const booking = await db.booking.findUnique({ where: { id: bookingId }, include: { coach: { select: { userId: true } } } });
+  const mine = booking && (booking.studentId === caller.id || booking.coach.userId === caller.id);
+  if (!booking || !mine) throw new AppError("NOT_FOUND", "No such booking.");
+  if (booking.status === "PENDING_PAYMENT" || booking.status === "EXPIRED") {
+    if (!booking.stripeCheckoutSessionId) throw new AppError("INVALID_STATE", "This booking has no payment to check.");
+    let session: Stripe.Checkout.Session;
+    try {
+      session = await getStripe().checkout.sessions.retrieve(booking.stripeCheckoutSessionId);
+    } catch (error) {
+      throw toAppError(error, "check the payment");
+    }
+    if (session.payment_status === "paid" || session.payment_status === "no_payment_required") {
+      await db.$transaction((tx) =>
+        applyPaidCheckout(tx, {
+          bookingId: booking.id,
+          sessionId: session.id,
+          paymentIntentId: typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
+          amountMinor: session.amount_total ?? booking.priceMinor,
+          currency: session.currency ?? booking.currency,
+        }),
+      );
+    }
+  }
+  return bookingStatusView(bookingId);
+}
+
+export async function bookingStatusView(bookingId: string) {
+  const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
+  return {
+    id: b.id,
+    status: b.status,
+    startsAt: b.startsAt.toISOString(),
+    endsAt: b.endsAt.toISOString(),
+    holdExpiresAt: b.holdExpiresAt?.toISOString() ?? null,
+    priceMinor: b.priceMinor,
+    currency: b.currency,
+    calcomStatus: b.calcomStatus,
+    cancelReason: b.cancelReason,
+    refundedMinor: b.payments.reduce((sum, p) => sum + p.amountRefundedMinor, 0),
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { createCheckoutSession } from "@/lib/payments/checkout";
+import { timeZoneSchema } from "@/lib/time/zones";
+import { createPendingCalcomBooking } from "./calcom";
+import { holdSlot } from "./hold";
+import { releaseHold } from "./release";
+
+export const createBookingSchema = z.object({
+  offeringId: z.string().trim().min(1, "Choose a session.").max(64),
+  start: z.iso.datetime({ offset: true, message: "start must be an ISO date-time." }),
+  timeZone: timeZoneSchema,
+});
+export type CreateBookingInput = z.infer<typeof createBookingSchema>;
+
+export interface CreatedBooking {
+  bookingId: string;
+  checkoutUrl: string;
+  holdExpiresAt: string;
+  amountMinor: number;
+  currency: string;
+}
+
+/**
+ * Hold -> pending Cal.com booking -> Stripe Checkout Session. If a later step fails, the earlier ones are undone
+ * (the hold is released in the same transaction that queues the Cal.com decline), so no orphan hold or orphan
+ * Cal.com booking is left behind, and the student gets a clear error.
+ */
+export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
+  const e = env();
+  const hold = await holdSlot({
+    studentId: student.id,
+    offeringId: input.offeringId,
+    start: new Date(input.start),
+    studentTimeZone: input.timeZone,
+    holdMinutes: e.HOLD_MINUTES,
+  });
+  const undo = async (reason: string) => {
+    await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true })).catch((error) =>
+      log.error("could not release a failed hold", { bookingId: hold.id, error }),
+    );
+  };
+  try {
+    await createPendingCalcomBooking(hold);
+  } catch (error) {
+    await undo("Cal.com could not hold the slot.");
+    log.warn("Cal.com booking failed", { bookingId: hold.id, error });
+    throw new AppError("UPSTREAM_UNAVAILABLE", "The coach's calendar could not be reached, so the slot was not held. Please try again in a moment.");
+  }
+  try {
+    const session = await createCheckoutSession(hold, student, e.APP_URL);
+    if (!session.url) throw new AppError("UPSTREAM_ERROR", "Stripe returned no checkout URL.");
+    await db.$transaction([
+      db.booking.update({ where: { id: hold.id }, data: { stripeCheckoutSessionId: session.id, checkoutUrl: session.url } }),
+      db.payment.create({
+        data: { bookingId: hold.id, amountMinor: hold.priceMinor, currency: hold.currency, status: "PENDING", stripeCheckoutSessionId: session.id },
+      }),
+    ]);
+    return { bookingId: hold.id, checkoutUrl: session.url, holdExpiresAt: hold.holdExpiresAt!.toISOString(), amountMinor: hold.priceMinor, currency: hold.currency };
+  } catch (error) {
+    await undo("The payment could not be started.");
+    throw error instanceof AppError ? error : new AppError("UPSTREAM_ERROR", "The payment could not be started. Please try again.");
+  }
+}

@@ -1,0 +1,79 @@
+import { CalcomClient, createTokenCipher, type CalcomTokens, type CoachApi, type TokenStore } from "@/lib/calcom";
+import { db } from "@/lib/db/client";
+import { authSecret, calcomMode, env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+
+/**
+ * The app's Cal.com client, configured from the environment (Platform OAuth client or API key; CALCOM_API_URL
+ * can point at the emulator), with coach tokens kept encrypted at rest in calcom_accounts.
+ */
+function cipher() {
+  const e = env();
+  return createTokenCipher(e.TOKEN_ENCRYPTION_KEY ?? `calcom-tokens:${authSecret()}`);
+}
+
+/** Tokens of one coach, keyed by the coach profile id; the coach id is bound into the ciphertext. */
+export class DbTokenStore implements TokenStore {
+  async get(coachKey: string): Promise<CalcomTokens | null> {
+    const account = await db.calcomAccount.findUnique({ where: { coachId: coachKey } });
+    if (!account?.accessTokenEnc || !account.refreshTokenEnc || !account.accessTokenExpiresAt || !account.refreshTokenExpiresAt) return null;
+    const c = cipher();
+    try {
+      return {
+        accessToken: c.decrypt(account.accessTokenEnc, coachKey),
+        refreshToken: c.decrypt(account.refreshTokenEnc, coachKey),
+        accessTokenExpiresAt: account.accessTokenExpiresAt,
+        refreshTokenExpiresAt: account.refreshTokenExpiresAt,
+      };
+    } catch {
+      // Key rotated or data damaged: behave as "no tokens", which makes the client force-refresh.
+      return null;
+    }
+  }
+
+  async save(coachKey: string, tokens: CalcomTokens): Promise<void> {
+    const c = cipher();
+    const data = {
+      accessTokenEnc: c.encrypt(tokens.accessToken, coachKey),
+      refreshTokenEnc: c.encrypt(tokens.refreshToken, coachKey),
+      accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+    };
+    await db.calcomAccount.upsert({ where: { coachId: coachKey }, create: { coachId: coachKey, ...data }, update: data });
+  }
+}
+
+let cached: { key: string; client: CalcomClient } | undefined;
+
+export function calcomConfigured(): boolean {
+  return calcomMode().kind !== "none";
+}
+
+export function getCalcomClient(): CalcomClient {
+  const mode = calcomMode();
+  if (mode.kind === "none") throw new AppError("INTEGRATION_NOT_CONFIGURED", "Cal.com is not configured on this server; availability is served locally.");
+  const baseUrl = env().CALCOM_API_URL;
+  const key = JSON.stringify([mode, baseUrl]);
+  if (!cached || cached.key !== key) {
+    cached = {
+      key,
+      client: new CalcomClient({
+        baseUrl,
+        auth: mode.kind === "platform" ? { kind: "platform", clientId: mode.clientId, clientSecret: mode.clientSecret } : { kind: "apiKey", apiKey: mode.apiKey },
+        tokenStore: new DbTokenStore(),
+        timeoutMs: 10_000,
+        maxRetries: 3,
+      }),
+    };
+  }
+  return cached.client;
+}
+
+/** Calls made as the coach: their managed user's token (Platform) or the API key (single-coach mode). */
+export async function coachApi(coachId: string): Promise<CoachApi> {
+  const client = getCalcomClient();
+  if (client.auth.kind === "apiKey") return client.coach();
+  const account = await db.calcomAccount.findUnique({ where: { coachId } });
+  if (!account?.calcomUserId) throw new AppError("CONFLICT", "This coach is not connected to Cal.com yet. Sync with Cal.com first.");
+  return client.coach({ coachKey: coachId, managedUserId: account.calcomUserId });
+}

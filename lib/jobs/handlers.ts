@@ -1,0 +1,9 @@
+import { CALCOM_BOOKING_JOBS } from "@/lib/booking/calcom";
+import { STRIPE_JOBS } from "@/lib/payments/jobs";
+import type { JobHandler } from "./queue";
+
+/** Every durable job kind and the code that runs it. */
+export const JOB_HANDLERS: Record<string, JobHandler> = {
+  ...CALCOM_BOOKING_JOBS,
+  ...STRIPE_JOBS,
+};
