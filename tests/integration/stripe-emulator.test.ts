@@ -430,6 +430,43 @@ describe("Stripe emulator driven by the real SDK", () => {
     expect(receiver.received.map((r) => r.event.id)).toEqual([dropped!.id]);
   });
 
+  it("delays webhooks so the success redirect can win the race; an unreachable app gets a bounded number of retries", async () => {
+    emulator.faults.webhookDelayMs = 150;
+    const session = await stripe.checkout.sessions.create(sessionParams());
+    const pay = await submitHostedForm(session.url as string, "pay");
+    expect(pay.status).toBe(303);
+    expect(receiver.received).toHaveLength(0);
+    await emulator.waitForEvent("checkout.session.completed", { predicate: (d) => (d.event.data.object as { id: string }).id === session.id });
+    emulator.faults.webhookDelayMs = 0;
+    await emulator.waitForDeliveries();
+
+    emulator.setWebhookUrl("http://127.0.0.1:9/unreachable");
+    const customer = await stripe.customers.create({ email: "x@example.com" });
+    const intent = await stripe.paymentIntents.create({ amount: 2000, currency: "eur", customer: customer.id });
+    await emulator.waitForDeliveries();
+    const attempts = emulator.events.filter((d) => d.type === "payment_intent.created" && (d.event.data.object as { id: string }).id === intent.id);
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
+    expect(attempts.every((a) => a.status === null && !a.ok && a.error)).toBe(true);
+  });
+
+  it("offers the same controls over HTTP under /_emulator/ for tests in another process", async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${emulator.url}/_emulator${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as Record<string, unknown>,
+      }));
+    expect((await post("/faults", { declineNextPayment: { declineCode: "generic_decline" } })).status).toBe(200);
+    const session = await stripe.checkout.sessions.create(sessionParams());
+    expect((await post(`/checkout/sessions/${session.id}/pay`, {})).body.outcome).toBe("declined");
+    expect((await post(`/checkout/sessions/${session.id}/pay`, {})).body.outcome).toBe("paid");
+    const other = await stripe.checkout.sessions.create(sessionParams({ expires_at: emulator.clock.now() + 40 * 60 }));
+    expect((await post("/clock/advance", { seconds: 41 * 60 })).body.expired).toBeGreaterThanOrEqual(1);
+    expect((await stripe.checkout.sessions.retrieve(other.id)).status).toBe("expired");
+    await post("/wait", {});
+    const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as Array<{ type: string }>;
+    expect(deliveries.map((d) => d.type)).toEqual(expect.arrayContaining(["payment_intent.payment_failed", "checkout.session.completed", "checkout.session.expired"]));
+  });
+
   it("surfaces injected 5xx faults as StripeAPIError (and the SDK's own retries get through a single one)", async () => {
     const noRetry = new Stripe("sk_test_emulator", { host: emulator.host, port: emulator.port, protocol: "http", maxNetworkRetries: 0 });
     emulator.faults.failNext(1, 500);
