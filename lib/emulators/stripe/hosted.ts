@@ -82,7 +82,8 @@ function checkoutForm(ctx: EmulatorContext, session: CheckoutSessionObject, erro
     .join("\n");
   const total = formatAmount(session.amount_total, session.currency);
   const email = session.customer_details?.email ?? session.customer_email ?? "";
-  const base = `/checkout/${encodeURIComponent(session.id)}`;
+  // Absolute, from publicUrl: works behind a proxy prefix and whatever the page URL looked like.
+  const base = escapeHtml(`${ctx.publicUrl}/checkout/${encodeURIComponent(session.id)}`);
   return `<h1 id="status" data-session-status="${session.status}">Checkout</h1>
 ${error ? `<p id="error" role="alert">${escapeHtml(error)}</p>` : ""}
 <table id="line-items">
