@@ -1,16 +1,41 @@
+import { startStripeEmulator } from "@/lib/emulators/stripe";
+
 /**
  * Decides, per integration, whether the app talks to the real service (keys in the environment) or to the
- * in-repo emulator, and starts the emulators it needs. COACHBOOK_EMULATORS=off runs with neither (then
- * Cal.com is "not configured" and payments are unavailable).
+ * in-repo emulator, starts the emulators it needs and points the app at them through the same variables a
+ * real deployment sets. COACHBOOK_EMULATORS=off runs with neither (Cal.com "not configured", no payments).
  */
 export async function startLocalIntegrations(appUrl: string): Promise<{ cleanups: (() => Promise<void>)[]; summary: string[] }> {
   const cleanups: (() => Promise<void>)[] = [];
   const summary: string[] = [];
   const off = process.env.COACHBOOK_EMULATORS === "off";
-  void appUrl;
-  if (process.env.CALCOM_API_KEY || process.env.CALCOM_CLIENT_ID) summary.push(`Cal.com: real API at ${process.env.CALCOM_API_URL ?? "https://api.cal.com"}`);
-  else summary.push(off ? "Cal.com: not configured (local availability engine only)" : "Cal.com: emulator pending (issue 3)");
-  if (process.env.STRIPE_SECRET_KEY) summary.push("Stripe: real API");
-  else summary.push(off ? "Stripe: not configured" : "Stripe: emulator pending (issue 4)");
+
+  if (process.env.CALCOM_API_KEY || process.env.CALCOM_CLIENT_ID) {
+    summary.push(`Cal.com: real API at ${process.env.CALCOM_API_URL ?? "https://api.cal.com"}`);
+  } else if (off) {
+    summary.push("Cal.com: not configured (local availability engine only)");
+  } else {
+    const { startCalcomForApp } = await import("./local-calcom");
+    const calcom = await startCalcomForApp(appUrl);
+    cleanups.push(calcom.stop);
+    summary.push(`Cal.com: emulator at ${calcom.url} (Platform mode, webhooks to ${appUrl}/api/webhooks/calcom)`);
+  }
+
+  if (process.env.STRIPE_SECRET_KEY) {
+    summary.push(`Stripe: real API${process.env.STRIPE_API_BASE ? ` at ${process.env.STRIPE_API_BASE}` : ""}`);
+  } else if (off) {
+    summary.push("Stripe: not configured (booking payments unavailable)");
+  } else {
+    const stripe = await startStripeEmulator({
+      port: Number(process.env.STRIPE_EMULATOR_PORT ?? 12111),
+      webhookUrl: `${appUrl}/api/webhooks/stripe`,
+      webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? "whsec_coachbook_local_emulator",
+    });
+    process.env.STRIPE_SECRET_KEY = "sk_test_coachbook_local_emulator";
+    process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
+    process.env.STRIPE_API_BASE = stripe.url;
+    cleanups.push(() => stripe.stop());
+    summary.push(`Stripe: emulator at ${stripe.url} (checkout pages there; webhooks to ${appUrl}/api/webhooks/stripe)`);
+  }
   return { cleanups, summary };
 }

@@ -1,8 +1,18 @@
+import { startStripeEmulator } from "@/lib/emulators/stripe";
+
 /**
- * Emulators for the browser tier, started beside the app; returns the environment that points the app at them.
- * (Filled in as the Cal.com and Stripe emulators land.)
+ * Emulators for the browser tier, started beside the app; returns the environment that points the app at them
+ * (the same variables a real deployment sets).
  */
 export async function startTestIntegrations(appUrl: string): Promise<{ env: Record<string, string>; urls: Record<string, string>; stop: () => Promise<void> }> {
-  void appUrl;
-  return { env: {}, urls: {}, stop: async () => {} };
+  const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
+  return {
+    env: {
+      STRIPE_SECRET_KEY: "sk_test_coachbook_browser_tests",
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_API_BASE: stripe.url,
+    },
+    urls: { stripe: stripe.url },
+    stop: () => stripe.stop(),
+  };
 }
