@@ -2,7 +2,8 @@ import type { CalcomBooking } from "@/lib/calcom";
 import { calcomConfigured, coachApi } from "@/lib/calcom-sync/client";
 import { db } from "@/lib/db/client";
 import type { Booking } from "@/lib/generated/prisma/client";
-import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
+import { isExclusionViolation } from "@/lib/db/errors";
+import { enqueue, PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
 
@@ -80,7 +81,55 @@ const releaseInCalcom: JobHandler = async (payload) => {
   log.info("Cal.com booking released", { bookingId: booking.id, status });
 };
 
+/**
+ * Job: apply what Cal.com really holds for a booking (queued by the Cal.com webhook, which is only a hint).
+ * A reschedule made in Cal.com moves our booking to the new uid and time; a cancellation or rejection there of a
+ * paid booking cancels it here and refunds it in full (the coach cancelled, so no policy deduction).
+ */
+const reconcileWithCalcom: JobHandler = async (payload) => {
+  const booking = await db.booking.findUnique({ where: { id: String(payload.bookingId) } });
+  if (!booking?.calcomBookingUid) return;
+  const api = await coachApi(booking.coachId);
+  let remote = await api.bookings.get(booking.calcomBookingUid);
+  for (let hops = 0; (remote.status === "cancelled" || remote.status === "rejected") && remote.rescheduledToUid && hops < 10; hops++) {
+    remote = await api.bookings.get(remote.rescheduledToUid);
+  }
+  const start = new Date(remote.start);
+  const end = new Date(remote.end);
+  if (remote.uid !== booking.calcomBookingUid || start.getTime() !== booking.startsAt.getTime() || end.getTime() !== booking.endsAt.getTime()) {
+    const before = booking.startsAt.getTime() - booking.blockedFrom.getTime();
+    const after = booking.blockedUntil.getTime() - booking.endsAt.getTime();
+    try {
+      await db.booking.update({
+        where: { id: booking.id },
+        data: { calcomBookingUid: remote.uid, startsAt: start, endsAt: end, blockedFrom: new Date(start.getTime() - before), blockedUntil: new Date(end.getTime() + after) },
+      });
+    } catch (error) {
+      if (!isExclusionViolation(error)) throw error;
+      // Cal.com moved it onto time we have given to someone else: keep our time, follow the uid, and flag it.
+      log.error("Cal.com rescheduled a booking onto a taken time", { bookingId: booking.id, uid: remote.uid });
+      await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: remote.uid } });
+    }
+  }
+  if ((remote.status === "cancelled" || remote.status === "rejected") && booking.status === "CONFIRMED") {
+    await db.$transaction(async (tx) => {
+      const cancelled = await tx.booking.updateMany({
+        where: { id: booking.id, status: "CONFIRMED" },
+        data: { status: "CANCELLED", cancelledAt: new Date(), cancelReason: "Cancelled by the coach in Cal.com; refunded in full.", calcomStatus: remote.status },
+      });
+      if (cancelled.count === 0) return;
+      const payments = await tx.payment.findMany({ where: { bookingId: booking.id, status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] } } });
+      for (const payment of payments) {
+        await enqueue(tx, { kind: JOB.stripeRefund, payload: { paymentId: payment.id, amountMinor: null, reason: "coach-cancelled" }, dedupeKey: `refund:coach-cancelled:${payment.id}` });
+      }
+    });
+    return;
+  }
+  await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: remote.uid }, data: { calcomStatus: remote.status } });
+};
+
 export const CALCOM_BOOKING_JOBS: Record<string, JobHandler> = {
   [JOB.calcomConfirm]: confirmInCalcom,
   [JOB.calcomRelease]: releaseInCalcom,
+  [JOB.calcomReconcile]: reconcileWithCalcom,
 };

@@ -2,6 +2,7 @@
 export const JOB = {
   calcomConfirm: "calcom.confirm",
   calcomRelease: "calcom.release",
+  calcomReconcile: "calcom.reconcile",
   stripeExpireCheckout: "stripe.expire-checkout",
   stripeRefund: "stripe.refund",
 } as const;
