@@ -185,6 +185,16 @@ const NORMALISATIONS: OpenApiCorrection[] = [
       "(workflow DTOs). As written no value can match and openapi-typescript aborts; the enum is moved to a " +
       "string type.",
   },
+  {
+    id: "type-discriminator-constants",
+    kind: "normalisation",
+    pointers: ["*"],
+    reason:
+      "Location and booking-field unions (oneOf) tell their branches apart by a `type` property that is a plain " +
+      "string whose only allowed value is written in the description (\"only allowed value for type is `link`\"). " +
+      "Without the constant several branches match (e.g. {type:\"integration\", integration:\"cal-video\"} also " +
+      "matches the organizersDefaultApp branch) and oneOf fails for valid data; the constant becomes an enum.",
+  },
 ];
 
 export const OPENAPI_CORRECTIONS: readonly OpenApiCorrection[] = [
@@ -224,6 +234,11 @@ function normalise(node: Json): void {
         node.enum = values;
       }
     }
+  }
+  const typeProperty = (node.properties as JsonObject | undefined)?.type;
+  if (typeProperty && typeof typeProperty === "object" && !Array.isArray(typeProperty) && typeProperty.type === "string" && !typeProperty.enum) {
+    const constant = /allowed value for type is `([^`]+)`/i.exec(String(typeProperty.description ?? ""));
+    if (constant) typeProperty.enum = [constant[1]];
   }
   for (const value of Object.values(node)) normalise(value);
 }

@@ -18,15 +18,15 @@ export function oauthClientWebhooksApi(ctx: CalcomContext) {
   const root = (method: string) => `/v2/oauth-clients/${enc(ctx.requireClientId({ method, template: "/v2/oauth-clients/{clientId}/webhooks" }))}/webhooks`;
   return {
     /** POST /v2/oauth-clients/{clientId}/webhooks */
-    create(input: CreateWebhookInput): Promise<OAuthClientWebhook> {
+    async create(input: CreateWebhookInput): Promise<OAuthClientWebhook> {
       return ctx.send(scope, { method: "POST", path: root("POST"), template: "/v2/oauth-clients/{clientId}/webhooks", body: input, data: oauthClientWebhookSchema });
     },
     /** GET /v2/oauth-clients/{clientId}/webhooks */
-    list(query: { take?: number; skip?: number } = {}): Promise<OAuthClientWebhook[]> {
+    async list(query: { take?: number; skip?: number } = {}): Promise<OAuthClientWebhook[]> {
       return ctx.send(scope, { method: "GET", path: root("GET"), template: "/v2/oauth-clients/{clientId}/webhooks", query, data: z.array(oauthClientWebhookSchema) });
     },
     /** DELETE /v2/oauth-clients/{clientId}/webhooks/{webhookId} */
-    delete(webhookId: number): Promise<OAuthClientWebhook> {
+    async delete(webhookId: number): Promise<OAuthClientWebhook> {
       return ctx.send(scope, {
         method: "DELETE",
         path: `${root("DELETE")}/${enc(String(webhookId))}`,
