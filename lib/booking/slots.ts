@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getAvailableSlots } from "@/lib/availability";
+import { calcomSlots } from "@/lib/calcom-sync/slots";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -37,14 +38,6 @@ export interface SlotsResult {
   slots: SlotView[];
 }
 
-/** Cal.com's view of the coach's free slots; null when the coach is not synced or Cal.com is not configured. */
-export type CalcomSlotSource = (q: SlotQuery & { eventTypeId: number }) => Promise<{ start: Date; end: Date }[] | null>;
-
-let calcomSource: CalcomSlotSource | null = null;
-export function setCalcomSlotSource(source: CalcomSlotSource | null) {
-  calcomSource = source;
-}
-
 /**
  * Free slots of one offering. Cal.com answers when the coach is synced and reachable (its view of the calendar
  * includes events we cannot see), minus our own holds and bookings, which Cal.com does not fully know about
@@ -56,13 +49,16 @@ export async function findSlots(query: SlotQuery, now = new Date()): Promise<Slo
     throw new AppError("BAD_REQUEST", "Unknown coach or offering (or the offering is no longer offered).", { fields: { offeringId: "Unknown offering for this coach." } });
   }
   let fallbackReason: string | undefined;
-  if (calcomSource && offering.calcomEventTypeId) {
+  if (offering.calcomEventTypeId) {
     try {
-      const remote = await calcomSource({ ...query, eventTypeId: offering.calcomEventTypeId });
+      const remote = await calcomSlots({ ...query, eventTypeId: offering.calcomEventTypeId });
       if (remote) {
         const { coach } = await loadOfferingRules(db, query.offeringId, now, query.from, query.to);
         const busy = await liveBusy(db, query.coachId, new Date(query.from.getTime() - 86_400_000), new Date(query.to.getTime() + 86_400_000));
+        const horizon = now.getTime() + coach.bookingHorizonDays * 86_400_000;
+        const notice = now.getTime() + coach.minimumNoticeMinutes * 60_000;
         const free = remote.filter((slot) => {
+          if (slot.start.getTime() > horizon || slot.start.getTime() < notice) return false;
           const from = slot.start.getTime() - coach.bufferBeforeMinutes * 60_000;
           const until = slot.end.getTime() + coach.bufferAfterMinutes * 60_000;
           return slot.start >= query.from && slot.start < query.to && !busy.some((b) => b.start.getTime() < until && b.end.getTime() > from);

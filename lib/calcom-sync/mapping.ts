@@ -68,7 +68,8 @@ export function toCalcomEventType(offering: LocalOffering, coach: CoachBookingSe
     beforeEventBuffer: coach.bufferBeforeMinutes,
     afterEventBuffer: coach.bufferAfterMinutes,
     ...(scheduleId ? { scheduleId } : {}),
-    bookingWindow: { type: "calendarDays", value: coach.bookingHorizonDays, rolling: true },
+    // No bookingWindow: the document's oneOf for it is ambiguous (every variant accepts every type), and our
+    // horizon is applied to Cal.com's slots in lib/booking/slots.ts anyway.
     // Every booking starts pending and blocks its slot until our Stripe webhook confirms it.
     confirmationPolicy: { type: "always", blockUnconfirmedBookingsInBooker: true },
     // Nobody can book the public page directly and skip payment: bookings are made with the coach's token.

@@ -1,0 +1,194 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { POST as calcomWebhook } from "@/app/api/webhooks/calcom/route";
+import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { coachApi, DbTokenStore } from "@/lib/calcom-sync/client";
+import { syncCoach } from "@/lib/calcom-sync/sync";
+import { createBooking } from "@/lib/booking/create";
+import { sweepExpiredHolds } from "@/lib/booking/release";
+import { findSlots } from "@/lib/booking/slots";
+import { db } from "@/lib/db/client";
+import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
+import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
+import { JOB_HANDLERS } from "@/lib/jobs/handlers";
+import { drainJobs } from "@/lib/jobs/queue";
+import { createCoach, createStudent } from "../support/fixtures";
+import { startRouteServer } from "../support/webhook-server";
+
+let cal: CalcomEmulator;
+let stripe: StripeEmulator;
+let app: Awaited<ReturnType<typeof startRouteServer>>;
+
+beforeAll(async () => {
+  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook, "/api/webhooks/calcom": calcomWebhook });
+  cal = await startCalcomEmulator({ clientId: "coachbook-test-client", clientSecret: "coachbook-test-secret", webhookSecret: "calcom-hook-secret" });
+  cal.webhooks.subscribe(`${app.url}/api/webhooks/calcom`);
+  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
+  Object.assign(process.env, {
+    CALCOM_API_URL: cal.url,
+    CALCOM_CLIENT_ID: "coachbook-test-client",
+    CALCOM_CLIENT_SECRET: "coachbook-test-secret",
+    CALCOM_WEBHOOK_SECRET: "calcom-hook-secret",
+    STRIPE_SECRET_KEY: "sk_test_calcom_flow",
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_BASE: stripe.url,
+  });
+});
+afterEach(() => {
+  expect(cal.violations).toEqual([]);
+  cal.faults.reset();
+});
+afterAll(async () => {
+  await cal?.stop();
+  await stripe?.stop();
+  await app?.stop();
+});
+
+const weekdays9to17 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }));
+
+async function syncedCoach() {
+  const fixture = await createCoach({ timeZone: "Europe/Berlin", rules: weekdays9to17, bufferAfterMinutes: 15, minimumNoticeMinutes: 60, offerings: [{ title: "Alpha", durationMinutes: 60 }, { title: "Beta", durationMinutes: 30 }] });
+  const result = await syncCoach(fixture.user.id);
+  return { ...fixture, result };
+}
+
+function nextWeekRange() {
+  const from = new Date();
+  from.setUTCDate(from.getUTCDate() + 2);
+  from.setUTCHours(0, 0, 0, 0);
+  return { from, to: new Date(from.getTime() + 7 * 86_400_000) };
+}
+
+describe("Sync with Cal.com", () => {
+  it("creates the managed user, schedule and one pending-until-paid event type per offering, then is idempotent", async () => {
+    const { coach, offerings, result } = await syncedCoach();
+    expect(result.remoteWrites).toBeGreaterThanOrEqual(3);
+    const account = await db.calcomAccount.findUniqueOrThrow({ where: { coachId: coach.id } });
+    expect(account).toMatchObject({ syncStatus: "SYNCED", syncError: null });
+    // Stored encrypted: the ciphertext is not the token the client uses.
+    const tokens = await new DbTokenStore().get(coach.id);
+    expect(tokens?.accessToken).toBeTruthy();
+    expect(account.accessTokenEnc).not.toContain(tokens!.accessToken);
+    expect(account.refreshTokenEnc).not.toContain(tokens!.refreshToken);
+    const user = cal.state.users.get(account.calcomUserId!)!;
+    expect(user.email).toContain("+coachbook-test-client@");
+    const schedule = cal.state.schedules.get(account.scheduleId!)!;
+    expect(schedule.timeZone).toBe("Europe/Berlin");
+    for (const offering of offerings) {
+      const row = await db.offering.findUniqueOrThrow({ where: { id: offering.id } });
+      const eventType = cal.state.eventTypes.get(row.calcomEventTypeId!)!;
+      expect(eventType).toMatchObject({ lengthInMinutes: offering.durationMinutes, afterEventBuffer: 15, minimumBookingNotice: 60, bookingRequiresAuthentication: true });
+      expect(eventType.confirmationPolicy).toMatchObject({ type: "always" });
+    }
+    const before = cal.requests.length;
+    const again = await syncCoach((await db.coachProfile.findUniqueOrThrow({ where: { id: coach.id } })).userId);
+    expect(again.remoteWrites).toBe(0);
+    expect(cal.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("records a failed sync with the reason and succeeds on retry", async () => {
+    const fixture = await createCoach({ timeZone: "Asia/Kolkata", rules: weekdays9to17 });
+    cal.faults.failNext(10, { status: 503 });
+    await expect(syncCoach(fixture.user.id)).rejects.toMatchObject({ code: "UPSTREAM_ERROR" });
+    const failed = await db.calcomAccount.findUniqueOrThrow({ where: { coachId: fixture.coach.id } });
+    expect(failed.syncStatus).toBe("FAILED");
+    expect(failed.syncError).toMatch(/503/);
+    cal.faults.reset();
+    await expect(syncCoach(fixture.user.id)).resolves.toMatchObject({ status: "SYNCED" });
+  });
+
+  it("keeps working when access tokens expire (498 -> refresh)", async () => {
+    const { user, coach } = await syncedCoach();
+    cal.faults.expireAccessTokens();
+    await db.coachProfile.update({ where: { id: coach.id }, data: { bufferBeforeMinutes: 5 } });
+    await expect(syncCoach(user.id)).resolves.toMatchObject({ status: "SYNCED" });
+  });
+});
+
+describe("slots and bookings through Cal.com", () => {
+  it("answers slots from Cal.com for a synced coach, matching the local engine, and falls back when Cal.com is down", async () => {
+    const { coach, offerings } = await syncedCoach();
+    const { from, to } = nextWeekRange();
+    const query = { coachId: coach.id, offeringId: offerings[0].id, from, to, timeZone: "America/New_York" };
+    const remote = await findSlots(query);
+    expect(remote.source).toBe("calcom");
+    expect(remote.slots.length).toBeGreaterThan(10);
+    cal.faults.failNext(20, { status: 500 });
+    const local = await findSlots(query);
+    expect(local.source).toBe("local");
+    expect(local.fallbackReason).toBeTruthy();
+    expect(local.slots).toEqual(remote.slots);
+  });
+
+  it("holds in Cal.com as pending, confirms there after payment, and declines there when a hold expires", async () => {
+    const { offerings } = await syncedCoach();
+    const student = await createStudent("America/New_York");
+    const { from, to } = nextWeekRange();
+    const slots = await findSlots({ coachId: offerings[0].coachId, offeringId: offerings[0].id, from, to, timeZone: "America/New_York" });
+
+    const paid = await createBooking(student, { offeringId: offerings[0].id, start: slots.slots[0].start, timeZone: "America/New_York" });
+    let booking = await db.booking.findUniqueOrThrow({ where: { id: paid.bookingId } });
+    expect(cal.state.bookings.get(booking.calcomBookingUid!)!.status).toBe("pending");
+    await stripe.pay(booking.stripeCheckoutSessionId!);
+    await stripe.waitForDeliveries();
+    await drainJobs(JOB_HANDLERS);
+    booking = await db.booking.findUniqueOrThrow({ where: { id: paid.bookingId } });
+    expect(booking.status).toBe("CONFIRMED");
+    expect(booking.calcomStatus).toBe("accepted");
+    expect(cal.state.bookings.get(booking.calcomBookingUid!)!.status).toBe("accepted");
+
+    // The pending booking of another offering at an overlapping time is refused by our own hold table.
+    await expect(createBooking(student, { offeringId: offerings[1].id, start: slots.slots[0].start, timeZone: "UTC" })).rejects.toMatchObject({ code: "SLOT_TAKEN" });
+
+    const unpaid = await createBooking(student, { offeringId: offerings[0].id, start: slots.slots[5].start, timeZone: "America/New_York" });
+    await db.booking.update({ where: { id: unpaid.bookingId }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
+    await sweepExpiredHolds();
+    await drainJobs(JOB_HANDLERS);
+    const expired = await db.booking.findUniqueOrThrow({ where: { id: unpaid.bookingId } });
+    expect(expired.status).toBe("EXPIRED");
+    expect(cal.state.bookings.get(expired.calcomBookingUid!)!.status).toBe("rejected");
+  });
+
+  it("undoes the hold when Cal.com cannot create the pending booking", async () => {
+    const { offerings } = await syncedCoach();
+    const student = await createStudent();
+    const { from, to } = nextWeekRange();
+    const slots = await findSlots({ coachId: offerings[0].coachId, offeringId: offerings[0].id, from, to, timeZone: "UTC" });
+    cal.faults.failNext(5, { status: 500, method: "POST", path: "/v2/bookings" });
+    await expect(createBooking(student, { offeringId: offerings[0].id, start: slots.slots[0].start, timeZone: "UTC" })).rejects.toMatchObject({ code: "UPSTREAM_UNAVAILABLE" });
+    const rows = await db.booking.findMany({ where: { offeringId: offerings[0].id } });
+    expect(rows.map((r) => r.status)).toEqual(["CANCELLED"]);
+    expect(await db.payment.count({ where: { bookingId: rows[0].id } })).toBe(0);
+  });
+
+  it("cancels and refunds in full when the coach cancels the paid booking in Cal.com (webhook, reconciled)", async () => {
+    const { offerings, coach } = await syncedCoach();
+    const student = await createStudent();
+    const { from, to } = nextWeekRange();
+    const slots = await findSlots({ coachId: coach.id, offeringId: offerings[0].id, from, to, timeZone: "UTC" });
+    const created = await createBooking(student, { offeringId: offerings[0].id, start: slots.slots[2].start, timeZone: "UTC" });
+    const booking = await db.booking.findUniqueOrThrow({ where: { id: created.bookingId } });
+    await stripe.pay(booking.stripeCheckoutSessionId!);
+    await stripe.waitForDeliveries();
+    await drainJobs(JOB_HANDLERS);
+
+    cal.faults.duplicateWebhooks(5);
+    const api = await coachApi(coach.id);
+    await api.bookings.cancel(booking.calcomBookingUid!, { cancellationReason: "Sick" });
+    await cal.webhooks.idle();
+    await drainJobs(JOB_HANDLERS);
+    await stripe.waitForDeliveries();
+    const after = await db.booking.findUniqueOrThrow({ where: { id: booking.id }, include: { payments: true } });
+    expect(after.status).toBe("CANCELLED");
+    expect(after.payments[0]).toMatchObject({ status: "REFUNDED", amountRefundedMinor: after.priceMinor });
+  });
+
+  it("rejects a Cal.com webhook with a bad signature", async () => {
+    const response = await fetch(`${app.url}/api/webhooks/calcom`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-cal-signature-256": "0".repeat(64) },
+      body: JSON.stringify({ triggerEvent: "BOOKING_CANCELLED", createdAt: new Date().toISOString(), payload: { uid: "x" } }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe("INVALID_SIGNATURE");
+  });
+});
