@@ -1,5 +1,6 @@
 import { isCalcomError } from "@/lib/calcom";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log, redact } from "@/lib/log";
 import { calcomConfigured, coachApi, getCalcomClient } from "./client";
@@ -89,6 +90,7 @@ async function pushEverything(coachId: string, userId: string): Promise<SyncResu
     if (other) throw new AppError("CONFLICT", "This server's Cal.com API key already belongs to another coach (API-key mode serves one coach; use Platform mode for several).");
   }
 
+  writes += await ensureWebhookSubscription(coachId);
   const api = await coachApi(coachId);
   const schedule = toCalcomSchedule({ timeZone: coach.timeZone, weeklyRules: coach.availabilityRules, dateOverrides: coach.dateOverrides });
   const scheduleHash = contentHash(schedule);
@@ -117,6 +119,31 @@ async function pushEverything(coachId: string, userId: string): Promise<SyncResu
   }
   const account = await db.calcomAccount.findUniqueOrThrow({ where: { coachId } });
   return { status: "SYNCED", syncedAt: new Date().toISOString(), calcomUserId: account.calcomUserId, scheduleId, eventTypes, remoteWrites: writes };
+}
+
+export const WEBHOOK_TRIGGERS = ["BOOKING_REQUESTED", "BOOKING_CREATED", "BOOKING_RESCHEDULED", "BOOKING_CANCELLED", "BOOKING_REJECTED"] as const;
+
+/**
+ * Makes sure Cal.com sends booking webhooks for the coach to <APP_URL>/api/webhooks/calcom, signed with
+ * CALCOM_WEBHOOK_SECRET: one subscription for all managed users (Platform) or one for the key's owner.
+ */
+async function ensureWebhookSubscription(coachId: string): Promise<number> {
+  const e = env();
+  if (!e.CALCOM_WEBHOOK_SECRET) return 0;
+  const subscriberUrl = `${e.APP_URL.replace(/\/+$/, "")}/api/webhooks/calcom`;
+  const client = getCalcomClient();
+  const input = { subscriberUrl, active: true, triggers: [...WEBHOOK_TRIGGERS], secret: e.CALCOM_WEBHOOK_SECRET } as Parameters<typeof client.oauthClientWebhooks.create>[0];
+  if (client.auth.kind === "platform") {
+    const existing = await client.oauthClientWebhooks.list({ take: 250 });
+    if (existing.some((w) => w.subscriberUrl === subscriberUrl && w.active)) return 0;
+    await client.oauthClientWebhooks.create(input);
+    return 1;
+  }
+  const api = await coachApi(coachId);
+  const existing = await api.webhooks.list({ take: 250 });
+  if (existing.some((w) => w.subscriberUrl === subscriberUrl && w.active)) return 0;
+  await api.webhooks.create(input);
+  return 1;
 }
 
 type Coach = Awaited<ReturnType<typeof loadCoach>>;

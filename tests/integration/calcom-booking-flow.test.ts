@@ -21,13 +21,14 @@ let app: Awaited<ReturnType<typeof startRouteServer>>;
 beforeAll(async () => {
   app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook, "/api/webhooks/calcom": calcomWebhook });
   cal = await startCalcomEmulator({ clientId: "coachbook-test-client", clientSecret: "coachbook-test-secret", webhookSecret: "calcom-hook-secret" });
-  cal.webhooks.subscribe(`${app.url}/api/webhooks/calcom`);
   stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
   Object.assign(process.env, {
     CALCOM_API_URL: cal.url,
     CALCOM_CLIENT_ID: "coachbook-test-client",
     CALCOM_CLIENT_SECRET: "coachbook-test-secret",
     CALCOM_WEBHOOK_SECRET: "calcom-hook-secret",
+    // Sync subscribes <APP_URL>/api/webhooks/calcom with the secret; here APP_URL is the route server.
+    APP_URL: app.url,
     STRIPE_SECRET_KEY: "sk_test_calcom_flow",
     STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
     STRIPE_API_BASE: stripe.url,
@@ -79,6 +80,9 @@ describe("Sync with Cal.com", () => {
       expect(eventType).toMatchObject({ lengthInMinutes: offering.durationMinutes, afterEventBuffer: 15, minimumBookingNotice: 60, bookingRequiresAuthentication: true });
       expect(eventType.confirmationPolicy).toMatchObject({ type: "always" });
     }
+    const hooks = [...cal.state.webhooks.values()];
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({ subscriberUrl: `${app.url}/api/webhooks/calcom`, secret: "calcom-hook-secret", active: true });
     const before = cal.requests.length;
     const again = await syncCoach((await db.coachProfile.findUniqueOrThrow({ where: { id: coach.id } })).userId);
     expect(again.remoteWrites).toBe(0);

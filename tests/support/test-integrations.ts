@@ -1,3 +1,4 @@
+import { startCalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
 
 /**
@@ -6,13 +7,21 @@ import { startStripeEmulator } from "@/lib/emulators/stripe";
  */
 export async function startTestIntegrations(appUrl: string): Promise<{ env: Record<string, string>; urls: Record<string, string>; stop: () => Promise<void> }> {
   const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
+  const calcom = await startCalcomEmulator({ clientId: "browser-client", clientSecret: "browser-secret", webhookSecret: "browser-calcom-hook" });
   return {
     env: {
       STRIPE_SECRET_KEY: "sk_test_coachbook_browser_tests",
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       STRIPE_API_BASE: stripe.url,
+      CALCOM_API_URL: calcom.url,
+      CALCOM_CLIENT_ID: "browser-client",
+      CALCOM_CLIENT_SECRET: "browser-secret",
+      CALCOM_WEBHOOK_SECRET: "browser-calcom-hook",
     },
-    urls: { stripe: stripe.url },
-    stop: () => stripe.stop(),
+    urls: { stripe: stripe.url, calcom: calcom.url },
+    stop: async () => {
+      await stripe.stop();
+      await calcom.stop();
+    },
   };
 }
