@@ -2,11 +2,11 @@ import { calcomNeedsSync } from "@/lib/coaches/availability-service";
 import { db } from "@/lib/db/client";
 import { calcomMode } from "@/lib/env";
 import { formatInZone } from "@/lib/time/format";
+import { SyncButton } from "./sync-button";
 
 /**
- * Cal.com sync status of a coach's schedule (server component). The button is a placeholder: the Cal.com
- * integration wires it to `POST /api/calcom/sync-availability` (turn this into a small client component or
- * a form posting there, and enable it when `canSync`).
+ * Cal.com sync status of a coach's schedule (server component) with the "Sync with Cal.com" button
+ * (POST /api/calcom/sync-availability), disabled with an explanation when Cal.com is not configured.
  */
 export async function CalcomSyncPanel({ coachId }: { coachId: string }) {
   const coach = await db.coachProfile.findUnique({ where: { id: coachId }, select: { timeZone: true, updatedAt: true, calcom: true } });
@@ -59,17 +59,7 @@ export async function CalcomSyncPanel({ coachId }: { coachId: string }) {
         {label}
       </p>
       <p className="mt-1 text-sm text-slate-600">{detail}</p>
-      <button
-        type="button"
-        disabled
-        aria-describedby="calcom-sync-note"
-        className="mt-4 inline-flex w-full items-center justify-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 shadow-sm disabled:cursor-not-allowed disabled:opacity-60"
-      >
-        Sync with Cal.com
-      </button>
-      <p id="calcom-sync-note" className="mt-2 text-xs text-slate-500">
-        Sending your hours to Cal.com from here is coming soon. Saving above always updates your Coachbook availability.
-      </p>
+      <SyncButton configured={configured} failed={account?.syncStatus === "FAILED"} />
     </section>
   );
 }
