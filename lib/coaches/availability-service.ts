@@ -1,5 +1,6 @@
 import { getAvailableSlots } from "@/lib/availability";
 import { db } from "@/lib/db/client";
+import { loadOfferingRules } from "@/lib/booking/rules";
 import { AppError } from "@/lib/errors";
 import type { CalcomSyncStatus } from "@/lib/generated/prisma/enums";
 import { minutesToTime, timeToMinutes, type AvailabilityForm } from "./availability-schemas";
@@ -174,34 +175,13 @@ export async function previewSlots(userId: string, options: { now?: Date; days?:
   const to = new Date(now.getTime() + (options.days ?? 7) * 24 * 60 * 60 * 1000);
   const coach = await db.coachProfile.findUnique({
     where: { userId },
-    include: {
-      availabilityRules: true,
-      dateOverrides: true,
-      offerings: { where: { active: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 1 },
-    },
+    select: { timeZone: true, offerings: { where: { active: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 1, select: { id: true } } },
   });
   if (!coach) throw new AppError("NOT_FOUND", "No coach profile for this account.");
-  const offering = coach.offerings[0];
-  if (!offering) return { timeZone: coach.timeZone, offering: null, slots: [] };
-  const busy = await db.booking.findMany({
-    where: { coachId: coach.id, status: { in: ["PENDING_PAYMENT", "CONFIRMED"] }, blockedUntil: { gt: now }, blockedFrom: { lt: to } },
-    select: { blockedFrom: true, blockedUntil: true },
-  });
-  const slots = getAvailableSlots({
-    timeZone: coach.timeZone,
-    weeklyRules: coach.availabilityRules,
-    dateOverrides: coach.dateOverrides,
-    durationMinutes: offering.durationMinutes,
-    slotIntervalMinutes: coach.slotIntervalMinutes,
-    bufferBeforeMinutes: coach.bufferBeforeMinutes,
-    bufferAfterMinutes: coach.bufferAfterMinutes,
-    minimumNoticeMinutes: coach.minimumNoticeMinutes,
-    bookingHorizonDays: coach.bookingHorizonDays,
-    busy: busy.map((b) => ({ start: b.blockedFrom, end: b.blockedUntil })),
-    now,
-    from: now,
-    to,
-  });
+  if (!coach.offerings[0]) return { timeZone: coach.timeZone, offering: null, slots: [] };
+  // The same rules and busy time the booking code uses (lib/booking/rules.ts).
+  const { offering, rules } = await loadOfferingRules(db, coach.offerings[0].id, now, now, to);
+  const slots = getAvailableSlots({ ...rules, from: now, to });
   return {
     timeZone: coach.timeZone,
     offering: { id: offering.id, title: offering.title, durationMinutes: offering.durationMinutes },
