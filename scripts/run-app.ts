@@ -49,13 +49,18 @@ cleanups.push(...integrations.cleanups);
 for (const line of integrations.summary) console.log(`▸ ${line}`);
 
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
-const child = spawn(process.execPath, [nextBin, mode, "-p", String(port)], { stdio: "inherit", env: process.env });
+// Its own process group, so stopping us stops Next.js and the server workers it forks.
+const child = spawn(process.execPath, [nextBin, mode, "-p", String(port)], { stdio: "inherit", env: process.env, detached: true });
 
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  child.kill("SIGTERM");
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   process.exit(code);
 }
