@@ -3,6 +3,7 @@ import { POST as calcomWebhook } from "@/app/api/webhooks/calcom/route";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { coachApi, DbTokenStore } from "@/lib/calcom-sync/client";
 import { syncCoach } from "@/lib/calcom-sync/sync";
+import { updateOffering } from "@/lib/coaches/offering-service";
 import { createBooking } from "@/lib/booking/create";
 import { sweepExpiredHolds } from "@/lib/booking/release";
 import { findSlots } from "@/lib/booking/slots";
@@ -87,6 +88,15 @@ describe("Sync with Cal.com", () => {
     const again = await syncCoach((await db.coachProfile.findUniqueOrThrow({ where: { id: coach.id } })).userId);
     expect(again.remoteWrites).toBe(0);
     expect(cal.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("updates or hides the event type when a synced coach edits or deactivates an offering", async () => {
+    const { user, offerings } = await syncedCoach();
+    await updateOffering(user.id, offerings[0].id, { title: "Alpha Plus", durationMinutes: 90 });
+    const row = await db.offering.findUniqueOrThrow({ where: { id: offerings[0].id } });
+    expect(cal.state.eventTypes.get(row.calcomEventTypeId!)).toMatchObject({ title: "Alpha Plus", lengthInMinutes: 90, hidden: false });
+    await updateOffering(user.id, offerings[0].id, { active: false });
+    expect(cal.state.eventTypes.get(row.calcomEventTypeId!)).toMatchObject({ hidden: true });
   });
 
   it("records a failed sync with the reason and succeeds on retry", async () => {
