@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = {
   title: { default: "Coachbook", template: "%s · Coachbook" },
   description: "Book and pay for coaching sessions with independent coaches.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
