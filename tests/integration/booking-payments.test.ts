@@ -181,4 +181,17 @@ describe("hold -> Stripe Checkout -> webhook", () => {
     expect(after.payments[0]).toMatchObject({ status: "PARTIALLY_REFUNDED", amountRefundedMinor: 1500 });
     expect(after.payments[0].refunds.map((r) => r.amountMinor)).toEqual([1500]);
   });
+
+  it("records a dispute on the payment (signed event, applied once)", async () => {
+    const { booking, sessionId } = await book(13);
+    await stripe.pay(sessionId);
+    await stripe.waitForDeliveries();
+    const payment = (await reload(booking.id)).payments[0];
+    const event = { id: "evt_dispute_1", object: "event", type: "charge.dispute.created", created: Math.floor(Date.now() / 1000), data: { object: { id: "dp_1", object: "dispute", payment_intent: payment.stripePaymentIntentId, status: "needs_response", amount: 5000, currency: "eur" } } };
+    const body = JSON.stringify(event);
+    const send = () => fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload: body, secret: stripe.webhookSecret }) }, body });
+    expect((await (await send()).json()).outcome).toBe("applied");
+    expect((await (await send()).json()).outcome).toBe("duplicate");
+    expect((await reload(booking.id)).payments[0].disputeStatus).toBe("needs_response");
+  });
 });
