@@ -22,6 +22,8 @@ const schema = z.object({
   CALCOM_CLIENT_ID: optionalString,
   CALCOM_CLIENT_SECRET: optionalString,
   CALCOM_WEBHOOK_SECRET: optionalString,
+  // Per-attempt timeout of Cal.com calls (ms).
+  CALCOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // 32+ characters; encrypts Cal.com tokens at rest. Defaults to a key derived from NEXTAUTH_SECRET.
   TOKEN_ENCRYPTION_KEY: optionalString,
   // Stripe: STRIPE_API_BASE points the SDK at the local emulator (e.g. http://127.0.0.1:12111).
@@ -51,12 +53,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return env;
 }
 
+const ENV_KEYS = Object.keys(schema.shape);
 let cached: Env | undefined;
 let cachedFrom: string | undefined;
 
 /** Parsed lazily (not at import) so `next build` works without a database URL. */
 export function env(): Env {
-  const key = JSON.stringify([process.env.DATABASE_URL, process.env.CALCOM_API_URL, process.env.CALCOM_API_KEY, process.env.CALCOM_CLIENT_ID, process.env.STRIPE_SECRET_KEY, process.env.STRIPE_API_BASE, process.env.APP_URL]);
+  const key = ENV_KEYS.map((name) => process.env[name] ?? "").join("\u0000");
   if (!cached || cachedFrom !== key) {
     cached = parseEnv(process.env);
     cachedFrom = key;

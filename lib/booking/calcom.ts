@@ -67,11 +67,15 @@ const confirmInCalcom: JobHandler = async (payload) => {
   await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: uid }, data: { calcomStatus: "accepted" } });
 };
 
-/** Job: free the time in Cal.com after a hold ended unpaid. Skips a booking that was re-acquired meanwhile. */
+/**
+ * Job: free the time in Cal.com after a hold ended unpaid. Skips a booking that was re-acquired meanwhile. A hold
+ * whose Cal.com create failed has no uid, but Cal.com may still have made the booking (the answer was lost):
+ * such orphans are found by our booking id in their metadata and declined too.
+ */
 const releaseInCalcom: JobHandler = async (payload) => {
   const booking = await db.booking.findUnique({ where: { id: String(payload.bookingId) } });
-  if (!booking?.calcomBookingUid) return;
-  if (booking.status === "PENDING_PAYMENT" || booking.status === "CONFIRMED") return;
+  if (!booking || booking.status === "PENDING_PAYMENT" || booking.status === "CONFIRMED") return;
+  if (!booking.calcomBookingUid) return declineOrphans(booking);
   const api = await coachApi(booking.coachId);
   const current = await api.bookings.get(booking.calcomBookingUid);
   let status = current.status;
@@ -127,6 +131,24 @@ const reconcileWithCalcom: JobHandler = async (payload) => {
   }
   await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: remote.uid }, data: { calcomStatus: remote.status } });
 };
+
+async function declineOrphans(booking: Booking) {
+  const eventTypeId = await eventTypeFor(booking);
+  if (!eventTypeId) return;
+  const api = await coachApi(booking.coachId);
+  const candidates = await api.bookings.list({
+    eventTypeId,
+    afterStart: new Date(booking.startsAt.getTime() - 60_000),
+    beforeEnd: new Date(booking.endsAt.getTime() + 60_000),
+    status: ["upcoming", "unconfirmed"],
+  });
+  for (const remote of candidates) {
+    if ((remote.metadata as Record<string, unknown> | undefined)?.bookingId !== booking.id) continue;
+    if (remote.status === "pending") await api.bookings.decline(remote.uid, booking.cancelReason ?? "Not held");
+    else if (remote.status === "accepted") await api.bookings.cancel(remote.uid, { cancellationReason: booking.cancelReason ?? "Not held" });
+    log.info("orphan Cal.com booking released", { bookingId: booking.id, uid: remote.uid });
+  }
+}
 
 export const CALCOM_BOOKING_JOBS: Record<string, JobHandler> = {
   [JOB.calcomConfirm]: confirmInCalcom,

@@ -16,6 +16,8 @@ export const createBookingSchema = z.object({
 });
 export type CreateBookingInput = z.infer<typeof createBookingSchema>;
 
+const ORPHAN_CHECK_DELAY_MS = 2 * 60_000;
+
 export interface CreatedBooking {
   bookingId: string;
   checkoutUrl: string;
@@ -38,15 +40,17 @@ export async function createBooking(student: { id: string; email: string }, inpu
     studentTimeZone: input.timeZone,
     holdMinutes: e.HOLD_MINUTES,
   });
-  const undo = async (reason: string) => {
-    await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true })).catch((error) =>
+  const undo = async (reason: string, calcomDelayMs = 0) => {
+    await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true, calcomDelayMs })).catch((error) =>
       log.error("could not release a failed hold", { bookingId: hold.id, error }),
     );
   };
   try {
     await createPendingCalcomBooking(hold);
   } catch (error) {
-    await undo("Cal.com could not hold the slot.");
+    // The call may have failed after Cal.com created the booking (a timeout): the release job looks for such an
+    // orphan by our booking id a little later, when the request has surely finished there, and declines it.
+    await undo("Cal.com could not hold the slot.", ORPHAN_CHECK_DELAY_MS);
     log.warn("Cal.com booking failed", { bookingId: hold.id, error });
     throw new AppError("UPSTREAM_UNAVAILABLE", "The coach's calendar could not be reached, so the slot was not held. Please try again in a moment.");
   }

@@ -15,7 +15,7 @@ export async function releaseHold(
   bookingId: string,
   status: ReleasedStatus,
   reason: string,
-  options: { onlyForSession?: string; expireCheckout?: boolean } = {},
+  options: { onlyForSession?: string; expireCheckout?: boolean; calcomDelayMs?: number } = {},
 ): Promise<boolean> {
   const released = await tx.booking.updateMany({
     where: { id: bookingId, status: "PENDING_PAYMENT", ...(options.onlyForSession ? { stripeCheckoutSessionId: options.onlyForSession } : {}) },
@@ -26,7 +26,12 @@ export async function releaseHold(
   if (options.expireCheckout !== false && booking.stripeCheckoutSessionId) {
     await enqueue(tx, { kind: JOB.stripeExpireCheckout, payload: { sessionId: booking.stripeCheckoutSessionId }, dedupeKey: `expire-checkout:${booking.stripeCheckoutSessionId}` });
   }
-  await enqueue(tx, { kind: JOB.calcomRelease, payload: { bookingId }, dedupeKey: `calcom-release:${bookingId}` });
+  await enqueue(tx, {
+    kind: JOB.calcomRelease,
+    payload: { bookingId },
+    dedupeKey: `calcom-release:${bookingId}`,
+    runAt: new Date(Date.now() + (options.calcomDelayMs ?? 0)),
+  });
   await tx.payment.updateMany({ where: { bookingId, status: "PENDING" }, data: { status: "FAILED" } });
   return true;
 }

@@ -52,8 +52,8 @@ export function calcomConfigured(): boolean {
 export function getCalcomClient(): CalcomClient {
   const mode = calcomMode();
   if (mode.kind === "none") throw new AppError("INTEGRATION_NOT_CONFIGURED", "Cal.com is not configured on this server; availability is served locally.");
-  const baseUrl = env().CALCOM_API_URL;
-  const key = JSON.stringify([mode, baseUrl]);
+  const { CALCOM_API_URL: baseUrl, CALCOM_TIMEOUT_MS: timeoutMs } = env();
+  const key = JSON.stringify([mode, baseUrl, timeoutMs]);
   if (!cached || cached.key !== key) {
     cached = {
       key,
@@ -61,7 +61,7 @@ export function getCalcomClient(): CalcomClient {
         baseUrl,
         auth: mode.kind === "platform" ? { kind: "platform", clientId: mode.clientId, clientSecret: mode.clientSecret } : { kind: "apiKey", apiKey: mode.apiKey },
         tokenStore: new DbTokenStore(),
-        timeoutMs: 10_000,
+        timeoutMs,
         maxRetries: 3,
       }),
     };

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { type CalcomContext, enc, type Scope } from "./context";
 import { isCalcomError } from "./errors";
 import type { components } from "./openapi";
@@ -20,6 +21,18 @@ const ALREADY: Record<"confirm" | "decline" | "cancel", { status: CalcomBookingS
   decline: { status: "rejected", message: /already (been )?(rejected|declined)/i },
   cancel: { status: "cancelled", message: /already (been )?cancell?ed/i },
 };
+
+/** GET /v2/bookings filters (times are UTC instants). */
+export interface ListBookingsQuery {
+  status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+  eventTypeId?: number;
+  attendeeEmail?: string;
+  afterStart?: Date;
+  beforeEnd?: Date;
+  sortStart?: "asc" | "desc";
+  take?: number;
+  skip?: number;
+}
 
 export function bookingsApi(ctx: CalcomContext, scope: Scope) {
   const path = (uid: string, action?: string) => `/v2/bookings/${enc(uid)}${action ? `/${action}` : ""}`;
@@ -48,6 +61,25 @@ export function bookingsApi(ctx: CalcomContext, scope: Scope) {
   }
 
   return {
+    /** GET /v2/bookings: the authenticated user's bookings (as the coach; the OAuth client sees none). */
+    list(query: ListBookingsQuery = {}): Promise<CalcomBooking[]> {
+      return ctx.send(scope, {
+        method: "GET",
+        path: "/v2/bookings",
+        template: "/v2/bookings",
+        query: {
+          status: query.status?.join(","),
+          eventTypeId: query.eventTypeId,
+          attendeeEmail: query.attendeeEmail,
+          afterStart: query.afterStart?.toISOString(),
+          beforeEnd: query.beforeEnd?.toISOString(),
+          sortStart: query.sortStart,
+          take: query.take,
+          skip: query.skip,
+        },
+        data: z.array(bookingSchema),
+      });
+    },
     /** POST /v2/bookings: `pending` when the event type requires confirmation, else `accepted`. */
     create(input: CreateBookingInput): Promise<CalcomBooking> {
       return ctx.send(scope, { method: "POST", path: "/v2/bookings", template: "/v2/bookings", body: input, data: bookingSchema });

@@ -88,7 +88,7 @@ export { withClientIdSuffix, type CreateManagedUserInput, type UpdateManagedUser
 export type { CreateScheduleInput, UpdateScheduleInput, ScheduleAvailability, ScheduleOverride } from "./schedules";
 export type { CreateEventTypeInput, UpdateEventTypeInput } from "./event-types";
 export { normaliseSlots, type GetSlotsQuery, type Slot } from "./slots";
-export type { CreateBookingInput, RescheduleBookingInput, CancelBookingInput } from "./bookings";
+export type { CreateBookingInput, RescheduleBookingInput, CancelBookingInput, ListBookingsQuery } from "./bookings";
 export { verifyCalcomSignature, signCalcomPayload, CALCOM_SIGNATURE_HEADER, type CreateWebhookInput, type WebhookTrigger } from "./webhooks";
 export type { ManagedUser, CalcomSchedule, CalcomEventType, CalcomBooking, CalcomBookingStatus, OAuthClientWebhook, UserWebhook } from "./schemas";
 export { createTokenCipher, encryptToken, decryptToken, TokenCryptoError, type TokenCipher } from "./token-crypto";

@@ -174,6 +174,32 @@ describe("slots and bookings through Cal.com", () => {
     expect(await db.payment.count({ where: { bookingId: rows[0].id } })).toBe(0);
   });
 
+  it("declines an orphan Cal.com booking whose create answer was lost (timeout after Cal.com made it)", async () => {
+    const { offerings } = await syncedCoach();
+    const student = await createStudent();
+    const { from, to } = nextWeekRange();
+    const slots = await findSlots({ coachId: offerings[0].coachId, offeringId: offerings[0].id, from, to, timeZone: "UTC" });
+    process.env.CALCOM_TIMEOUT_MS = "400";
+    try {
+      cal.faults.delayNext(1, 1200, { method: "POST", path: "/v2/bookings" });
+      await expect(createBooking(student, { offeringId: offerings[0].id, start: slots.slots[1].start, timeZone: "UTC" })).rejects.toMatchObject({ code: "UPSTREAM_UNAVAILABLE" });
+    } finally {
+      delete process.env.CALCOM_TIMEOUT_MS;
+    }
+    const local = await db.booking.findFirstOrThrow({ where: { offeringId: offerings[0].id }, orderBy: { createdAt: "desc" } });
+    expect(local).toMatchObject({ status: "CANCELLED", calcomBookingUid: null });
+    // Cal.com finished the request after our client gave up: an orphan pending booking exists there.
+    const orphan = async () => [...cal.state.bookings.values()].find((b) => b.metadata.bookingId === local.id);
+    await expect.poll(orphan, { timeout: 5000 }).toBeTruthy();
+    expect((await orphan())!.status).toBe("pending");
+    // The release job waits before looking (so the request is surely done); make it due now.
+    const job = await db.job.findUniqueOrThrow({ where: { dedupeKey: `calcom-release:${local.id}` } });
+    expect(job.runAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    await db.job.update({ where: { id: job.id }, data: { runAt: new Date() } });
+    await drainJobs(JOB_HANDLERS);
+    expect((await orphan())!.status).toBe("rejected");
+  });
+
   it("cancels and refunds in full when the coach cancels the paid booking in Cal.com (webhook, reconciled)", async () => {
     const { offerings, coach } = await syncedCoach();
     const student = await createStudent();

@@ -128,6 +128,52 @@ export const bookingRoutes: Route[] = [
     },
   },
   {
+    // The signed-in user's bookings (the coach's), filtered and paginated as the 2024-08-13 API does.
+    method: "GET",
+    template: "/v2/bookings",
+    auth: "required",
+    handler(ctx) {
+      const user = requireUser(ctx.principal);
+      const q = ctx.query;
+      const eventTypeIds = [q.get("eventTypeId"), ...(q.get("eventTypeIds")?.split(",") ?? [])].filter(Boolean).map(Number);
+      const afterStart = q.get("afterStart") ? Date.parse(q.get("afterStart")!) : null;
+      const beforeEnd = q.get("beforeEnd") ? Date.parse(q.get("beforeEnd")!) : null;
+      const statuses = q.getAll("status").flatMap((s) => s.split(",")).filter(Boolean);
+      const now = ctx.core.state.now();
+      const matchesStatus = (b: EmuBooking) =>
+        statuses.length === 0 ||
+        statuses.some((s) =>
+          s === "upcoming" ? b.end >= now && (b.status === "accepted" || b.status === "pending")
+          : s === "unconfirmed" ? b.status === "pending" && b.end >= now
+          : s === "past" ? b.end < now
+          : s === "cancelled" ? b.status === "cancelled" || b.status === "rejected"
+          : false,
+        );
+      const all = [...ctx.core.state.bookings.values()]
+        .filter((b) => b.ownerId === user.id)
+        .filter((b) => eventTypeIds.length === 0 || eventTypeIds.includes(b.eventTypeId))
+        .filter((b) => (afterStart === null || b.start >= afterStart) && (beforeEnd === null || b.end <= beforeEnd))
+        .filter((b) => !q.get("attendeeEmail") || b.attendees.some((a) => a.email === q.get("attendeeEmail")))
+        .filter(matchesStatus)
+        .sort((a, b) => (q.get("sortStart") === "desc" ? b.start - a.start : a.start - b.start));
+      const take = Math.min(Math.max(Number(q.get("take") ?? 100) || 100, 1), 250);
+      const skip = Math.max(Number(q.get("skip") ?? 0) || 0, 0);
+      const page = all.slice(skip, skip + take);
+      const result = ok(page.map((b) => bookingOut(b, ctx.core.state)));
+      (result.body as Record<string, unknown>).pagination = {
+        totalItems: all.length,
+        remainingItems: Math.max(all.length - (skip + page.length), 0),
+        returnedItems: page.length,
+        itemsPerPage: take,
+        currentPage: Math.floor(skip / take) + 1,
+        totalPages: Math.ceil(all.length / take),
+        hasNextPage: skip + page.length < all.length,
+        hasPreviousPage: skip > 0,
+      };
+      return result;
+    },
+  },
+  {
     method: "GET",
     template: "/v2/bookings/{bookingUid}",
     auth: "optional",
