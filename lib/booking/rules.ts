@@ -26,7 +26,7 @@ export async function liveBusy(tx: Tx, coachId: string, from: Date, to: Date, ex
 export async function loadOfferingRules(tx: Tx, offeringId: string, now: Date, busyFrom: Date, busyTo: Date, excludeBookingId?: string) {
   const offering = await tx.offering.findUnique({
     where: { id: offeringId },
-    include: { coach: { include: { availabilityRules: true, dateOverrides: true, calcom: true } } },
+    include: { coach: { include: { availabilityRules: true, dateOverrides: true } } },
   });
   if (!offering || !offering.active) throw new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
   const coach = offering.coach;

@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { timeZoneSchema } from "@/lib/time/zones";
-import { liveBusy, loadOfferingRules } from "./rules";
+import { loadOfferingRules } from "./rules";
 
 export const MAX_RANGE_DAYS = 62;
 
@@ -44,24 +44,28 @@ export interface SlotsResult {
  * (pending bookings only block their own event type there). Otherwise the local engine answers.
  */
 export async function findSlots(query: SlotQuery, now = new Date()): Promise<SlotsResult> {
-  const offering = await db.offering.findUnique({ where: { id: query.offeringId }, select: { coachId: true, active: true, calcomEventTypeId: true } });
-  if (!offering || offering.coachId !== query.coachId || !offering.active) {
+  const dayMs = 86_400_000;
+  // Busy time is read a day beyond the range: a booking just outside it can still block a slot with its buffers.
+  const loaded = await loadOfferingRules(db, query.offeringId, now, new Date(query.from.getTime() - dayMs), new Date(query.to.getTime() + dayMs)).catch((error) => {
+    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
+    throw error;
+  });
+  if (!loaded || loaded.offering.coachId !== query.coachId) {
     throw new AppError("BAD_REQUEST", "Unknown coach or offering (or the offering is no longer offered).", { fields: { offeringId: "Unknown offering for this coach." } });
   }
+  const { offering, coach, rules } = loaded;
   let fallbackReason: string | undefined;
   if (offering.calcomEventTypeId) {
     try {
       const remote = await calcomSlots({ ...query, eventTypeId: offering.calcomEventTypeId });
       if (remote) {
-        const { coach } = await loadOfferingRules(db, query.offeringId, now, query.from, query.to);
-        const busy = await liveBusy(db, query.coachId, new Date(query.from.getTime() - 86_400_000), new Date(query.to.getTime() + 86_400_000));
-        const horizon = now.getTime() + coach.bookingHorizonDays * 86_400_000;
+        const horizon = now.getTime() + coach.bookingHorizonDays * dayMs;
         const notice = now.getTime() + coach.minimumNoticeMinutes * 60_000;
         const free = remote.filter((slot) => {
           if (slot.start.getTime() > horizon || slot.start.getTime() < notice) return false;
           const from = slot.start.getTime() - coach.bufferBeforeMinutes * 60_000;
           const until = slot.end.getTime() + coach.bufferAfterMinutes * 60_000;
-          return slot.start >= query.from && slot.start < query.to && !busy.some((b) => b.start.getTime() < until && b.end.getTime() > from);
+          return slot.start >= query.from && slot.start < query.to && !rules.busy.some((b) => b.start.getTime() < until && b.end.getTime() > from);
         });
         return { source: "calcom", timeZone: query.timeZone, slots: free.map(toView) };
       }
@@ -70,8 +74,6 @@ export async function findSlots(query: SlotQuery, now = new Date()): Promise<Slo
       log.warn("Cal.com slots unavailable, using the local engine", { coachId: query.coachId, error: fallbackReason });
     }
   }
-  const dayMs = 86_400_000;
-  const { rules } = await loadOfferingRules(db, query.offeringId, now, new Date(query.from.getTime() - dayMs), new Date(query.to.getTime() + dayMs));
   const slots = getAvailableSlots({ ...rules, from: query.from, to: query.to });
   return { source: "local", ...(fallbackReason ? { fallbackReason } : {}), timeZone: query.timeZone, slots: slots.map(toView) };
 }
