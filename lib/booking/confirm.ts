@@ -12,22 +12,31 @@ export interface PaidCheckout {
   currency: string;
 }
 
-export type ConfirmOutcome = "confirmed" | "already-confirmed" | "reacquired" | "refunding" | "unknown-booking";
+export type ConfirmOutcome = "confirmed" | "already-applied" | "reacquired" | "refunding" | "unknown-booking";
+
+const APPLIED = new Set(["SUCCEEDED", "REFUNDED", "PARTIALLY_REFUNDED"]);
 
 /**
  * Applies a paid Checkout Session to its booking, inside the caller's transaction (the webhook event row or the
- * confirm route's own transaction). Guarded updates make it idempotent and safe in any order:
- * - a held booking becomes CONFIRMED and the Cal.com confirm is queued;
- * - an already confirmed booking is left alone;
- * - a booking whose hold was released (expired, failed) is re-acquired if its time is still free, otherwise the
- *   payment is refunded in full by a queued job (the exclusion constraint decides "still free", in a savepoint).
+ * confirm route's own transaction). The booking row is locked first, so the webhook and the success-page
+ * fallback arriving together are applied one after the other, and the second one sees the first one's result.
+ * - A session already applied (its payment recorded as paid) changes nothing, whatever happened since (a coach
+ *   cancellation and refund must not be undone by a late redelivery).
+ * - A held booking becomes CONFIRMED and the Cal.com confirm is queued.
+ * - A booking whose hold lapsed (expired, payment failed) is re-acquired if its time is still free, otherwise
+ *   the payment is refunded in full by a queued job (the exclusion constraint decides "still free", in a
+ *   savepoint). A booking cancelled for another reason is refunded.
  */
 export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: PaidCheckout): Promise<ConfirmOutcome> {
-  const booking = await tx.booking.findUnique({ where: { id: paid.bookingId } });
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM bookings WHERE id = ${paid.bookingId} FOR UPDATE`;
+  const booking = locked.length ? await tx.booking.findUnique({ where: { id: paid.bookingId } }) : null;
   if (!booking) {
     log.warn("paid checkout for an unknown booking", { bookingId: paid.bookingId, sessionId: paid.sessionId });
     return "unknown-booking";
   }
+  const existing = await tx.payment.findUnique({ where: { stripeCheckoutSessionId: paid.sessionId } });
+  if (existing && APPLIED.has(existing.status)) return "already-applied";
+  const refunded = existing?.amountRefundedMinor ?? 0;
   const payment = await tx.payment.upsert({
     where: { stripeCheckoutSessionId: paid.sessionId },
     create: {
@@ -38,51 +47,51 @@ export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: Paid
       stripeCheckoutSessionId: paid.sessionId,
       stripePaymentIntentId: paid.paymentIntentId,
     },
-    update: { status: "SUCCEEDED", stripePaymentIntentId: paid.paymentIntentId ?? undefined, amountMinor: paid.amountMinor },
+    update: {
+      // A refund recorded earlier (an out-of-order charge.refunded) keeps its status.
+      status: refunded <= 0 ? "SUCCEEDED" : refunded >= paid.amountMinor ? "REFUNDED" : "PARTIALLY_REFUNDED",
+      stripePaymentIntentId: paid.paymentIntentId ?? undefined,
+      amountMinor: paid.amountMinor,
+    },
   });
-  // A refund recorded earlier (an out-of-order charge.refunded) must not be overwritten by the SUCCEEDED above.
-  if (payment.amountRefundedMinor > 0) {
-    await tx.payment.update({
-      where: { id: payment.id },
-      data: { status: payment.amountRefundedMinor >= payment.amountMinor ? "REFUNDED" : "PARTIALLY_REFUNDED" },
-    });
-  }
 
   const now = new Date();
-  const confirmed = await tx.booking.updateMany({
-    where: { id: booking.id, status: "PENDING_PAYMENT" },
-    data: { status: "CONFIRMED", confirmedAt: now, holdExpiresAt: null },
-  });
-  if (confirmed.count === 1) {
+  if (booking.status === "PENDING_PAYMENT") {
+    await tx.booking.update({ where: { id: booking.id }, data: { status: "CONFIRMED", confirmedAt: now, holdExpiresAt: null } });
     await enqueueCalcomConfirm(tx, booking.id);
     return "confirmed";
   }
-  if (booking.status === "CONFIRMED") return "already-confirmed";
+  if (booking.status === "CONFIRMED") return "already-applied";
 
-  // The hold was released before the money arrived. Take the slot back if nobody else has it.
-  await tx.$executeRawUnsafe("SAVEPOINT reacquire");
-  try {
-    const reacquired = await tx.booking.updateMany({
-      where: { id: booking.id, status: { in: ["EXPIRED", "PAYMENT_FAILED", "CANCELLED"] }, startsAt: { gt: now } },
-      data: { status: "CONFIRMED", confirmedAt: now, holdExpiresAt: null, cancelledAt: null, cancelReason: null },
-    });
-    await tx.$executeRawUnsafe("RELEASE SAVEPOINT reacquire");
-    if (reacquired.count === 1) {
+  if ((booking.status === "EXPIRED" || booking.status === "PAYMENT_FAILED") && booking.startsAt > now) {
+    // The hold lapsed before the money arrived. Take the slot back if nobody else has it.
+    await tx.$executeRawUnsafe("SAVEPOINT reacquire");
+    try {
+      await tx.booking.update({
+        where: { id: booking.id },
+        data: { status: "CONFIRMED", confirmedAt: now, holdExpiresAt: null, cancelledAt: null, cancelReason: null },
+      });
+      await tx.$executeRawUnsafe("RELEASE SAVEPOINT reacquire");
       await enqueueCalcomConfirm(tx, booking.id);
       return "reacquired";
+    } catch (error) {
+      if (!isExclusionViolation(error)) throw error;
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT reacquire");
     }
-  } catch (error) {
-    if (!isExclusionViolation(error)) throw error;
-    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT reacquire");
   }
+  const lapsed = booking.status === "EXPIRED" || booking.status === "PAYMENT_FAILED";
   await tx.booking.update({
     where: { id: booking.id },
-    data: { cancelReason: "Paid after the hold ended and the time was taken; refunded in full." },
+    data: {
+      cancelReason: lapsed
+        ? "Paid after the hold ended and the time was taken; refunded in full."
+        : "Paid after the booking was cancelled; refunded in full.",
+    },
   });
   await enqueue(tx, {
     kind: JOB.stripeRefund,
-    payload: { paymentId: payment.id, amountMinor: null, reason: "slot-lost" },
-    dedupeKey: `refund:slot-lost:${paid.sessionId}`,
+    payload: { paymentId: payment.id, amountMinor: null, reason: "paid-too-late" },
+    dedupeKey: `refund:paid-too-late:${paid.sessionId}`,
   });
   return "refunding";
 }

@@ -148,6 +148,39 @@ describe("hold -> Stripe Checkout -> webhook", () => {
     await expect(confirmFromStripe(booking.id, { ...caller, id: "someone-else" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("confirms once and never refunds when the webhook and the success-page fallback race", async () => {
+    const refundJobsBefore = await db.job.count({ where: { kind: "stripe.refund" } });
+    for (let i = 0; i < 6; i++) {
+      const { booking, sessionId, student } = await book(20 + i);
+      stripe.faults.holdWebhooks();
+      await stripe.pay(sessionId);
+      const caller = { id: student.id, name: student.name, email: student.email, role: "STUDENT" as const, timeZone: "UTC" };
+      await Promise.all([confirmFromStripe(booking.id, caller), (async () => { stripe.faults.releaseWebhooks(); await stripe.waitForDeliveries(); })()]);
+      const after = await reload(booking.id);
+      expect(after.status).toBe("CONFIRMED");
+      expect(after.cancelReason).toBeNull();
+      expect(after.payments.map((p) => p.status)).toEqual(["SUCCEEDED"]);
+    }
+    expect(await db.job.count({ where: { kind: "stripe.refund" } })).toBe(refundJobsBefore);
+  });
+
+  it("does not undo a later cancellation when the paid event is delivered again days later", async () => {
+    const { booking, sessionId } = await book(30);
+    await stripe.pay(sessionId);
+    await stripe.waitForDeliveries();
+    await db.booking.update({ where: { id: booking.id }, data: { status: "CANCELLED", cancelReason: "Cancelled by the coach in Cal.com; refunded in full." } });
+    const completed = stripe.events.find((e) => e.type === "checkout.session.completed" && (e.event.data.object as { id: string }).id === sessionId)!;
+    // Stripe redelivers with the same event id (deduplicated) — and a replayed copy under a new id must not matter either.
+    await stripe.resendEvent(completed.eventId);
+    const event = { ...completed.event, id: "evt_replayed_copy" };
+    const body = JSON.stringify(event);
+    const res = await fetch(`${app.url}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": Stripe.webhooks.generateTestHeaderString({ payload: body, secret: stripe.webhookSecret }) }, body });
+    expect(res.status).toBe(200);
+    const after = await reload(booking.id);
+    expect(after.status).toBe("CANCELLED");
+    expect(await db.job.count({ where: { kind: "stripe.refund", payload: { path: ["paymentId"], equals: after.payments[0].id } } })).toBe(0);
+  });
+
   it("releases the hold when a delayed payment fails", async () => {
     const { booking, sessionId } = await book(10);
     await stripe.pay(sessionId, { asyncPayment: "failed" });
