@@ -29,4 +29,11 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...base, STRIPE_SECRET_KEY: "  " }).STRIPE_SECRET_KEY).toBeUndefined();
     expect(() => parseEnv({ ...base, NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET/);
   });
+
+  it("requires webhook secrets next to integration keys in production", () => {
+    const prod = { ...base, NODE_ENV: "production", NEXTAUTH_SECRET: "s".repeat(32) };
+    expect(() => parseEnv({ ...prod, STRIPE_SECRET_KEY: "sk_live_x" })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => parseEnv({ ...prod, CALCOM_API_KEY: "cal_live_x" })).toThrow(/CALCOM_WEBHOOK_SECRET/);
+    expect(parseEnv({ ...prod, STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" }).STRIPE_WEBHOOK_SECRET).toBe("whsec_x");
+  });
 });

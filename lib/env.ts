@@ -47,8 +47,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (Boolean(env.CALCOM_CLIENT_ID) !== Boolean(env.CALCOM_CLIENT_SECRET)) {
     throw new EnvError("Invalid environment configuration:\n  CALCOM_CLIENT_ID and CALCOM_CLIENT_SECRET must be set together (Cal.com Platform mode).");
   }
-  if (env.NODE_ENV === "production" && !env.NEXTAUTH_SECRET) {
-    throw new EnvError("Invalid environment configuration:\n  NEXTAUTH_SECRET: required in production (openssl rand -base64 32).");
+  if (env.NODE_ENV === "production") {
+    const missing: string[] = [];
+    if (!env.NEXTAUTH_SECRET) missing.push("NEXTAUTH_SECRET: required in production (openssl rand -base64 32).");
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (payments are confirmed by the webhook).");
+    if ((env.CALCOM_API_KEY || env.CALCOM_CLIENT_ID) && !env.CALCOM_WEBHOOK_SECRET) missing.push("CALCOM_WEBHOOK_SECRET: required with Cal.com credentials (webhooks must be signed).");
+    if (missing.length) throw new EnvError(`Invalid environment configuration:\n  ${missing.join("\n  ")}`);
   }
   return env;
 }
@@ -81,7 +85,7 @@ export const DEV_AUTH_SECRET = "coachbook-development-secret-not-for-production"
 export function authSecret(): string {
   const secret = process.env.NEXTAUTH_SECRET?.trim();
   if (secret) return secret;
-  if (process.env.NODE_ENV === "production" && process.env.COACHBOOK_ALLOW_DEV_SECRET !== "1") {
+  if (process.env.NODE_ENV === "production") {
     throw new EnvError("Invalid environment configuration:\n  NEXTAUTH_SECRET: required in production (openssl rand -base64 32).");
   }
   return DEV_AUTH_SECRET;

@@ -4,11 +4,13 @@ import { startStripeEmulator } from "@/lib/emulators/stripe";
  * Decides, per integration, whether the app talks to the real service (keys in the environment) or to the
  * in-repo emulator, starts the emulators it needs and points the app at them through the same variables a
  * real deployment sets. COACHBOOK_EMULATORS=off runs with neither (Cal.com "not configured", no payments).
+ * `npm start` (production) never starts them unless COACHBOOK_EMULATORS=on: their secrets are public, so anyone
+ * could sign a "paid" webhook.
  */
-export async function startLocalIntegrations(appUrl: string): Promise<{ cleanups: (() => Promise<void>)[]; summary: string[] }> {
+export async function startLocalIntegrations(appUrl: string, mode: "dev" | "start"): Promise<{ cleanups: (() => Promise<void>)[]; summary: string[] }> {
   const cleanups: (() => Promise<void>)[] = [];
   const summary: string[] = [];
-  const off = process.env.COACHBOOK_EMULATORS === "off";
+  const off = process.env.COACHBOOK_EMULATORS === "off" || (mode === "start" && process.env.COACHBOOK_EMULATORS !== "on");
 
   if (process.env.CALCOM_API_KEY || process.env.CALCOM_CLIENT_ID) {
     summary.push(`Cal.com: real API at ${process.env.CALCOM_API_URL ?? "https://api.cal.com"}`);

@@ -44,7 +44,7 @@ if (mode === "dev" || process.env.SEED_DEMO_DATA === "1") {
   for (const account of DEMO_ACCOUNTS) console.log(`    ${account.role.toLowerCase().padEnd(7)} ${account.email}  (${account.timeZone})`);
 }
 
-const integrations = await startLocalIntegrations(process.env.APP_URL!);
+const integrations = await startLocalIntegrations(process.env.APP_URL!, mode);
 cleanups.push(...integrations.cleanups);
 for (const line of integrations.summary) console.log(`▸ ${line}`);
 

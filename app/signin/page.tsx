@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { getSessionUser, homeFor } from "@/lib/auth/session";
+import { getSessionUser, homeFor, safeCallbackPath } from "@/lib/auth/session";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -9,8 +9,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const user = await getSessionUser();
   const { callbackUrl } = await searchParams;
-  // Only same-site paths, never an open redirect.
-  const next = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : null;
+  const next = safeCallbackPath(callbackUrl);
   if (user) redirect(next ?? homeFor(user.role));
   return (
     <div className="mx-auto max-w-md">

@@ -27,3 +27,19 @@ export async function requirePageUser(roles?: Role[], callbackPath?: string): Pr
 export function homeFor(role: Role): string {
   return role === "COACH" ? "/coach" : role === "STUDENT" ? "/student/bookings" : "/";
 }
+
+/**
+ * A same-site path to return to after sign-in, or null. Parsed against a dummy origin: anything that resolves to
+ * another origin ("//evil", "/\\evil", tab or newline tricks) is refused, never an open redirect.
+ */
+export function safeCallbackPath(raw: string | undefined | null): string | null {
+  if (!raw || raw.length > 2000 || !raw.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(raw)) return null;
+  try {
+    const base = "http://coachbook.invalid";
+    const url = new URL(raw, base);
+    if (url.origin !== base) return null;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return null;
+  }
+}

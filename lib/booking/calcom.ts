@@ -53,7 +53,12 @@ const confirmInCalcom: JobHandler = async (payload) => {
   let uid = booking.calcomBookingUid;
   if (uid) {
     const current = await api.bookings.get(uid);
-    if (current.status === "rejected" || current.status === "cancelled") uid = null;
+    if (current.status === "rejected" || current.status === "cancelled") {
+      // Ended by us (the hold lapsed, then the payment re-took the slot): book it again. Ended by the coach:
+      // they do not want this session, so it is cancelled and refunded, not forced back onto their calendar.
+      if (!endedByUs(booking)) return cancelForCoach(booking.id, current.status);
+      uid = null;
+    }
   }
   if (!uid) {
     if (!eventTypeId) return;
@@ -116,21 +121,32 @@ const reconcileWithCalcom: JobHandler = async (payload) => {
     }
   }
   if ((remote.status === "cancelled" || remote.status === "rejected") && booking.status === "CONFIRMED") {
-    await db.$transaction(async (tx) => {
-      const cancelled = await tx.booking.updateMany({
-        where: { id: booking.id, status: "CONFIRMED" },
-        data: { status: "CANCELLED", cancelledAt: new Date(), cancelReason: "Cancelled by the coach in Cal.com; refunded in full.", calcomStatus: remote.status },
-      });
-      if (cancelled.count === 0) return;
-      const payments = await tx.payment.findMany({ where: { bookingId: booking.id, status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] } } });
-      for (const payment of payments) {
-        await enqueue(tx, { kind: JOB.stripeRefund, payload: { paymentId: payment.id, amountMinor: null, reason: "coach-cancelled" }, dedupeKey: `refund:coach-cancelled:${payment.id}` });
-      }
-    });
-    return;
+    // Our own release of a lapsed hold (the confirm job is about to book it again) is not a coach cancellation.
+    if (remote.uid === booking.calcomBookingUid && endedByUs(booking)) return;
+    return cancelForCoach(booking.id, remote.status);
   }
   await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: remote.uid }, data: { calcomStatus: remote.status } });
 };
+
+/** The release job records the status it left the Cal.com booking in; anything else ended there was the coach. */
+function endedByUs(booking: Pick<Booking, "calcomStatus">) {
+  return booking.calcomStatus === "rejected" || booking.calcomStatus === "cancelled";
+}
+
+/** The coach cancelled or rejected a paid booking in Cal.com: cancel it here and refund in full. */
+async function cancelForCoach(bookingId: string, remoteStatus: string) {
+  await db.$transaction(async (tx) => {
+    const cancelled = await tx.booking.updateMany({
+      where: { id: bookingId, status: "CONFIRMED" },
+      data: { status: "CANCELLED", cancelledAt: new Date(), cancelReason: "Cancelled by the coach in Cal.com; refunded in full.", calcomStatus: remoteStatus },
+    });
+    if (cancelled.count === 0) return;
+    const payments = await tx.payment.findMany({ where: { bookingId, status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] } } });
+    for (const payment of payments) {
+      await enqueue(tx, { kind: JOB.stripeRefund, payload: { paymentId: payment.id, amountMinor: null, reason: "coach-cancelled" }, dedupeKey: `refund:coach-cancelled:${payment.id}` });
+    }
+  });
+}
 
 async function declineOrphans(booking: Booking) {
   const eventTypeId = await eventTypeFor(booking);

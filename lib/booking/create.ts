@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { createCheckoutSession } from "@/lib/payments/checkout";
+import { stripeConfigured } from "@/lib/payments/stripe";
 import { timeZoneSchema } from "@/lib/time/zones";
 import { createPendingCalcomBooking } from "./calcom";
 import { holdSlot } from "./hold";
@@ -33,6 +34,7 @@ export interface CreatedBooking {
  */
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
+  if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
   const hold = await holdSlot({
     studentId: student.id,
     offeringId: input.offeringId,

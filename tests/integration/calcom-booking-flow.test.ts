@@ -11,7 +11,8 @@ import { db } from "@/lib/db/client";
 import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
-import { drainJobs } from "@/lib/jobs/queue";
+import { JOB } from "@/lib/jobs/kinds";
+import { drainJobs, enqueue } from "@/lib/jobs/queue";
 import { createCoach, createStudent } from "../support/fixtures";
 import { startRouteServer } from "../support/webhook-server";
 
@@ -160,6 +161,33 @@ describe("slots and bookings through Cal.com", () => {
     const expired = await db.booking.findUniqueOrThrow({ where: { id: unpaid.bookingId } });
     expect(expired.status).toBe("EXPIRED");
     expect(cal.state.bookings.get(expired.calcomBookingUid!)!.status).toBe("rejected");
+  });
+
+  it("books again in Cal.com when a late payment re-takes a lapsed hold, even if a stale reconcile runs first", async () => {
+    const { offerings } = await syncedCoach();
+    const student = await createStudent();
+    const { from, to } = nextWeekRange();
+    const slots = await findSlots({ coachId: offerings[0].coachId, offeringId: offerings[0].id, from, to, timeZone: "UTC" });
+    const created = await createBooking(student, { offeringId: offerings[0].id, start: slots.slots[3].start, timeZone: "UTC" });
+    const held = await db.booking.findUniqueOrThrow({ where: { id: created.bookingId } });
+    // The hold lapses and is released in Cal.com (declined), but the Checkout Session is still open.
+    await db.booking.update({ where: { id: held.id }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
+    await sweepExpiredHolds();
+    await drainJobs({ [JOB.calcomRelease]: JOB_HANDLERS[JOB.calcomRelease] });
+    expect(cal.state.bookings.get(held.calcomBookingUid!)!.status).toBe("rejected");
+    await stripe.pay(held.stripeCheckoutSessionId!);
+    await stripe.waitForDeliveries();
+    expect((await db.booking.findUniqueOrThrow({ where: { id: held.id } })).status).toBe("CONFIRMED");
+    // A reconcile queued by the earlier rejection runs before the confirm job: it must not cancel the paid booking.
+    await enqueue(db, { kind: JOB.calcomReconcile, payload: { bookingId: held.id }, dedupeKey: `stale-reconcile:${held.id}` });
+    await drainJobs({ [JOB.calcomReconcile]: JOB_HANDLERS[JOB.calcomReconcile] });
+    expect((await db.booking.findUniqueOrThrow({ where: { id: held.id } })).status).toBe("CONFIRMED");
+    await drainJobs(JOB_HANDLERS);
+    const after = await db.booking.findUniqueOrThrow({ where: { id: held.id } });
+    expect(after).toMatchObject({ status: "CONFIRMED", calcomStatus: "accepted" });
+    expect(after.calcomBookingUid).not.toBe(held.calcomBookingUid);
+    expect(cal.state.bookings.get(after.calcomBookingUid!)!.status).toBe("accepted");
+    expect(await db.job.count({ where: { kind: JOB.stripeRefund, payload: { path: ["paymentId"], equals: (await db.payment.findFirstOrThrow({ where: { bookingId: held.id } })).id } } })).toBe(0);
   });
 
   it("undoes the hold when Cal.com cannot create the pending booking", async () => {
