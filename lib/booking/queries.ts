@@ -15,34 +15,40 @@ export interface BookingListItem {
   checkoutUrl: string | null;
 }
 
-function split(items: BookingListItem[], now = new Date()) {
-  return {
-    upcoming: items.filter((b) => b.endsAt >= now).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
-    past: items.filter((b) => b.endsAt < now).sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime()),
-  };
+const LIST_LIMIT = 200;
+
+/** Upcoming (soonest first) and past (latest first) are read separately, so a long history never hides what is next. */
+async function upcomingAndPast<T>(read: (when: { endsAt: { gte: Date } | { lt: Date } }, order: "asc" | "desc") => Promise<T[]>) {
+  const now = new Date();
+  const [upcoming, past] = await Promise.all([read({ endsAt: { gte: now } }, "asc"), read({ endsAt: { lt: now } }, "desc")]);
+  return { upcoming, past };
 }
 
 export async function listStudentBookings(studentId: string) {
-  const rows = await db.booking.findMany({
-    where: { studentId },
-    include: { coach: { include: { user: { select: { name: true } } } } },
-    orderBy: { startsAt: "asc" },
-    take: 500,
+  return upcomingAndPast(async (when, order) => {
+    const rows = await db.booking.findMany({
+      where: { studentId, ...when },
+      include: { coach: { include: { user: { select: { name: true } } } } },
+      orderBy: { startsAt: order },
+      take: LIST_LIMIT,
+    });
+    return rows.map((b): BookingListItem => ({ ...pick(b), counterpart: b.coach.user.name }));
   });
-  return split(rows.map((b) => ({ ...pick(b), counterpart: b.coach.user.name })));
 }
 
 export async function listCoachBookings(coachUserId: string) {
   const coach = await db.coachProfile.findUnique({ where: { userId: coachUserId }, select: { id: true } });
   if (!coach) throw new AppError("NOT_FOUND", "No coach profile for this account.");
-  const rows = await db.booking.findMany({
-    // Abandoned holds are noise for a coach; they see live, confirmed and cancelled bookings.
-    where: { coachId: coach.id, status: { in: ["PENDING_PAYMENT", "CONFIRMED", "CANCELLED"] } },
-    include: { student: { select: { name: true } } },
-    orderBy: { startsAt: "asc" },
-    take: 500,
+  return upcomingAndPast(async (when, order) => {
+    const rows = await db.booking.findMany({
+      // Abandoned holds are noise for a coach; they see live, confirmed and cancelled bookings.
+      where: { coachId: coach.id, status: { in: ["PENDING_PAYMENT", "CONFIRMED", "CANCELLED"] }, ...when },
+      include: { student: { select: { name: true } } },
+      orderBy: { startsAt: order },
+      take: LIST_LIMIT,
+    });
+    return rows.map((b): BookingListItem => ({ ...pick(b), counterpart: b.student.name }));
   });
-  return split(rows.map((b) => ({ ...pick(b), counterpart: b.student.name })));
 }
 
 function pick(b: { id: string; title: string; status: BookingStatus; startsAt: Date; endsAt: Date; priceMinor: number; currency: string; holdExpiresAt: Date | null; checkoutUrl: string | null }) {

@@ -70,8 +70,9 @@ export async function findSlots(query: SlotQuery, now = new Date()): Promise<Slo
         return { source: "calcom", timeZone: query.timeZone, slots: free.map(toView) };
       }
     } catch (error) {
-      fallbackReason = error instanceof Error ? error.message : "Cal.com did not answer.";
-      log.warn("Cal.com slots unavailable, using the local engine", { coachId: query.coachId, error: fallbackReason });
+      // The detail goes to the log; the public answer only says what happened.
+      fallbackReason = "Cal.com did not answer in time; these times come from Coachbook's own availability.";
+      log.warn("Cal.com slots unavailable, using the local engine", { coachId: query.coachId, error });
     }
   }
   const slots = getAvailableSlots({ ...rules, from: query.from, to: query.to });

@@ -43,30 +43,36 @@ export class DbTokenStore implements TokenStore {
   }
 }
 
-let cached: { key: string; client: CalcomClient } | undefined;
+const cached: Partial<Record<CallProfile, { key: string; client: CalcomClient }>> = {};
+
+/**
+ * "background" (sync, jobs): patient — 10 s per attempt (CALCOM_TIMEOUT_MS), 3 retries, honours long Retry-After.
+ * "interactive" (a student waiting for the slots page): one short try and one retry, then the local engine answers.
+ */
+export type CallProfile = "background" | "interactive";
 
 export function calcomConfigured(): boolean {
   return calcomMode().kind !== "none";
 }
 
-export function getCalcomClient(): CalcomClient {
+export function getCalcomClient(profile: CallProfile = "background"): CalcomClient {
   const mode = calcomMode();
   if (mode.kind === "none") throw new AppError("INTEGRATION_NOT_CONFIGURED", "Cal.com is not configured on this server; availability is served locally.");
   const { CALCOM_API_URL: baseUrl, CALCOM_TIMEOUT_MS: timeoutMs } = env();
   const key = JSON.stringify([mode, baseUrl, timeoutMs]);
-  if (!cached || cached.key !== key) {
-    cached = {
-      key,
-      client: new CalcomClient({
-        baseUrl,
-        auth: mode.kind === "platform" ? { kind: "platform", clientId: mode.clientId, clientSecret: mode.clientSecret } : { kind: "apiKey", apiKey: mode.apiKey },
-        tokenStore: new DbTokenStore(),
-        timeoutMs,
-        maxRetries: 3,
-      }),
-    };
-  }
-  return cached.client;
+  const current = cached[profile];
+  if (current && current.key === key) return current.client;
+  const interactive = profile === "interactive";
+  const client = new CalcomClient({
+    baseUrl,
+    auth: mode.kind === "platform" ? { kind: "platform", clientId: mode.clientId, clientSecret: mode.clientSecret } : { kind: "apiKey", apiKey: mode.apiKey },
+    tokenStore: new DbTokenStore(),
+    timeoutMs: interactive ? Math.min(timeoutMs, 3000) : timeoutMs,
+    maxRetries: interactive ? 1 : 3,
+    ...(interactive ? { retry: { maxRetryAfterMs: 1000 } } : {}),
+  });
+  cached[profile] = { key, client };
+  return client;
 }
 
 /** Calls made as the coach: their managed user's token (Platform) or the API key (single-coach mode). */

@@ -9,6 +9,6 @@ export async function calcomSlots(query: { coachId: string; eventTypeId: number;
   if (!calcomConfigured()) return null;
   const account = await db.calcomAccount.findUnique({ where: { coachId: query.coachId }, select: { syncedAt: true } });
   if (!account?.syncedAt) return null;
-  const slots = await getCalcomClient().slots.get({ eventTypeId: query.eventTypeId, start: query.from, end: query.to, timeZone: query.timeZone });
+  const slots = await getCalcomClient("interactive").slots.get({ eventTypeId: query.eventTypeId, start: query.from, end: query.to, timeZone: query.timeZone });
   return slots;
 }

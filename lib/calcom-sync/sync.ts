@@ -69,7 +69,8 @@ async function pushEverything(coachId: string, userId: string): Promise<SyncResu
   let writes = 0;
 
   if (client.auth.kind === "platform" && !coach.calcom?.calcomUserId) {
-    const existing = (await client.managedUsers.list({ emails: [coach.user.email] }))[0];
+    // Cal.com stores managed users' emails with +<clientId>; listByEmail asks for both forms.
+    const existing = (await client.managedUsers.listByEmail(coach.user.email))[0];
     if (existing) {
       // Created earlier (a sync that died after Cal.com answered): adopt it and get fresh tokens.
       await db.calcomAccount.update({ where: { coachId }, data: { calcomUserId: existing.id, calcomEmail: existing.email, calcomUsername: existing.username ?? null, scheduleId: existing.defaultScheduleId ?? null } });
