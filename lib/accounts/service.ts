@@ -1,7 +1,7 @@
 import bcrypt from "bcryptjs";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { SignUpInput } from "./schemas";
 
@@ -37,34 +37,38 @@ export interface AccountSummary {
  */
 export async function createAccount(input: SignUpInput): Promise<AccountSummary> {
   const passwordHash = await hashPassword(input.password);
-  try {
-    return await db.$transaction(async (tx) => {
-      const user = await tx.user.create({
-        data: { email: input.email, name: input.name, passwordHash, role: input.role, timeZone: input.timeZone },
-      });
-      if (input.role === "COACH") {
-        const base = slugify(input.name);
-        const taken = await tx.coachProfile.count({ where: { slug: { startsWith: base } } });
-        await tx.coachProfile.create({
-          data: { userId: user.id, slug: taken === 0 ? base : `${base}-${user.id.slice(-6)}`, timeZone: input.timeZone },
+  // A second attempt only for a coach whose readable slug was taken in a race: it then gets a unique suffix.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const user = await tx.user.create({
+          data: { email: input.email, name: input.name, passwordHash, role: input.role, timeZone: input.timeZone },
         });
+        if (input.role === "COACH") {
+          const base = slugify(input.name);
+          const plainFree = attempt === 0 && (await tx.coachProfile.count({ where: { slug: base } })) === 0;
+          await tx.coachProfile.create({ data: { userId: user.id, slug: plainFree ? base : `${base}-${user.id.slice(-6)}`, timeZone: input.timeZone } });
+        }
+        return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
+        throw new AppError("EMAIL_TAKEN", "An account with this email already exists. Sign in instead.", { fields: { email: "An account with this email already exists." } });
       }
-      return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
-    });
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new AppError("EMAIL_TAKEN", "An account with this email already exists. Sign in instead.", { fields: { email: "An account with this email already exists." } });
+      if (attempt >= 1) throw error;
     }
-    throw error;
   }
 }
 
-// Compared against when the email is unknown, so response time does not reveal which emails exist.
-const DUMMY_HASH = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8.8n3LqB6V/3d5gZ4xwF5iJ0VYhE2u";
+// Compared against when the email is unknown, with the same cost as real hashes, so response time does not
+// reveal which emails exist.
+let dummyHash: Promise<string> | undefined;
+const getDummyHash = () => (dummyHash ??= bcrypt.hash("coachbook-no-such-user", BCRYPT_COST));
 
 export async function verifyCredentials(email: string, password: string): Promise<AccountSummary | null> {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
+  const ok = await bcrypt.compare(password, user?.passwordHash ?? (await getDummyHash()));
   if (!user || !ok) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
 }

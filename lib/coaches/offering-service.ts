@@ -120,12 +120,3 @@ export async function updateOffering(userId: string, offeringId: string, patch: 
   await notifySaved(offering.id);
   return toOfferingView(offering);
 }
-
-/** Hides the offering from students; existing bookings keep their snapshot. */
-export function deactivateOffering(userId: string, offeringId: string): Promise<OfferingView> {
-  return updateOffering(userId, offeringId, { active: false });
-}
-
-export function reactivateOffering(userId: string, offeringId: string): Promise<OfferingView> {
-  return updateOffering(userId, offeringId, { active: true });
-}

@@ -25,6 +25,7 @@ export function route<P = Record<string, string>>(access: Exclude<Access, "publi
 export function route<P>(access: Access, handler: Handler<P, any>) {
   return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
+      assertSameOrigin(req);
       const user = await getSessionUser();
       if (access !== "public") {
         if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
@@ -39,6 +40,24 @@ export function route<P>(access: Access, handler: Handler<P, any>) {
       return errorResponse(error, req);
     }
   };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cookie-authenticated writes must come from our own pages. Browsers send Origin on cross-site POSTs; one that
+ * names another site is refused (on top of next-auth's SameSite=Lax cookies). Server-to-server callers send no
+ * Origin and are judged by their credentials as usual.
+ */
+function assertSameOrigin(req: Request) {
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get("origin");
+  if (!origin) return;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const allowed = new Set<string>([new URL(req.url).origin]);
+  if (host) allowed.add(`${req.headers.get("x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "")}://${host}`);
+  if (process.env.APP_URL) allowed.add(new URL(process.env.APP_URL).origin);
+  if (!allowed.has(origin)) throw new AppError("FORBIDDEN", "Cross-site requests are not allowed.");
 }
 
 export function errorResponse(error: unknown, req?: Request): Response {
@@ -66,9 +85,9 @@ export function validationError(error: ZodError): AppError {
 
 /** Parses a JSON body with a zod schema; malformed JSON and wrong types are 400s, never 500s. */
 export async function parseJson<T>(req: Request, schema: ZodType<T>): Promise<T> {
-  const type = req.headers.get("content-type") ?? "";
-  if (type && !type.includes("application/json")) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
+  const mediaType = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const text = await req.text();
+  if (text !== "" && mediaType !== "application/json") throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
   if (text.length > 100_000) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
   let raw: unknown;
   try {

@@ -51,7 +51,9 @@ interface ClaimedJob {
   max_attempts: number;
 }
 
-const LEASE_SECONDS = 120;
+// Longer than the slowest job (a Cal.com confirm makes up to ~5 calls, each with timeouts and retries), so a
+// healthy worker's job is never taken over by another worker.
+const LEASE_SECONDS = 600;
 
 /** Claims up to `limit` due jobs (and jobs whose worker died mid-run) and runs them. Returns how many ran. */
 export async function runDueJobs(handlers: Record<string, JobHandler>, options: { limit?: number; kinds?: string[] } = {}): Promise<number> {
@@ -87,7 +89,7 @@ export async function runDueJobs(handlers: Record<string, JobHandler>, options: 
   return claimed.length;
 }
 
-/** Runs due jobs until none is left (tests and the success-page fallback use it to settle). */
+/** Runs due jobs until none is left (tests use it to settle). */
 export async function drainJobs(handlers: Record<string, JobHandler>, maxRounds = 20): Promise<void> {
   for (let round = 0; round < maxRounds; round++) {
     if ((await runDueJobs(handlers)) === 0) return;

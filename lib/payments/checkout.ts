@@ -10,7 +10,7 @@ const MIN_CHECKOUT_MINUTES = 31;
  * Creates the Checkout Session for a held booking. The amount comes from the booking's server-side price
  * snapshot, never from the client. The idempotency key is the booking id, so a retried request gets the same
  * session back instead of a second one. When the hold ends before the session would, the sweep expires the
- * session early (lib/booking/expiry.ts).
+ * session early (sweepExpiredHolds in lib/booking/release.ts).
  */
 export async function createCheckoutSession(booking: Booking, student: { email: string }, appUrl: string): Promise<Stripe.Checkout.Session> {
   const expiresAt = max([booking.holdExpiresAt ?? new Date(), addMinutes(new Date(), MIN_CHECKOUT_MINUTES)]);

@@ -57,8 +57,11 @@ const refund: JobHandler = async (payload) => {
       create: { paymentId: payment.id, stripeRefundId: created.id, amountMinor: created.amount, currency: created.currency, status: created.status ?? "pending", reason },
       update: { status: created.status ?? "pending" },
     });
-    const fresh = await tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
-    const refunded = Math.min(fresh.amountMinor, Math.max(fresh.amountRefundedMinor, payment.amountRefundedMinor + created.amount));
+    // The ledger is the sum of the refund rows (each Stripe refund once, by id), never a running addition that a
+    // replayed idempotent answer could count twice.
+    const fresh = await tx.payment.findUniqueOrThrow({ where: { id: payment.id }, include: { refunds: { where: { status: { notIn: ["failed", "canceled"] } } } } });
+    const fromRows = fresh.refunds.reduce((sum, r) => sum + r.amountMinor, 0);
+    const refunded = Math.min(fresh.amountMinor, Math.max(fresh.amountRefundedMinor, fromRows));
     await tx.payment.update({
       where: { id: payment.id },
       data: { amountRefundedMinor: refunded, status: refunded >= fresh.amountMinor ? "REFUNDED" : "PARTIALLY_REFUNDED" },

@@ -15,7 +15,8 @@ export function isValidTimeZone(zone: string): boolean {
       ok = false;
     }
   }
-  cache.set(zone, ok);
+  // Only real zones are remembered: the set is bounded, whatever strings callers send.
+  if (ok) cache.set(zone, ok);
   return ok;
 }
 

@@ -28,6 +28,16 @@ describe("accounts", () => {
     expect(await db.user.count({ where: { email: "dup@example.com" } })).toBe(1);
   });
 
+  it("gives two coaches with the same name, signing up at once, their own slugs", async () => {
+    const [a, b] = await Promise.all([
+      createAccount(signUpSchema.parse({ ...base, name: "Same Name", email: "same1@example.com", role: "COACH" })),
+      createAccount(signUpSchema.parse({ ...base, name: "Same Name", email: "same2@example.com", role: "COACH" })),
+    ]);
+    const slugs = await db.coachProfile.findMany({ where: { userId: { in: [a.id, b.id] } }, select: { slug: true } });
+    expect(new Set(slugs.map((s) => s.slug)).size).toBe(2);
+    expect(slugs.map((s) => s.slug).every((slug) => slug.startsWith("same-name"))).toBe(true);
+  });
+
   it("verifies passwords and never stores them in clear", async () => {
     const input = signUpSchema.parse({ ...base, email: "stu@example.com", role: "STUDENT" });
     await createAccount(input);

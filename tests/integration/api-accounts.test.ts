@@ -49,3 +49,22 @@ describe("POST /api/accounts", () => {
     actAs(null);
   });
 });
+
+describe("cross-site and content-type protection of write routes", () => {
+  it("refuses a POST whose Origin is another site, and accepts our own origin", async () => {
+    actAs(null);
+    const foreign = await POST(jsonRequest("/api/accounts", { ...valid, email: "csrf@example.com" }, { headers: { "content-type": "application/json", origin: "https://evil.example" } }), noParams);
+    expect(foreign.status).toBe(403);
+    expect(await db.user.count({ where: { email: "csrf@example.com" } })).toBe(0);
+    const own = await POST(jsonRequest("/api/accounts", { ...valid, email: "csrf@example.com" }, { headers: { "content-type": "application/json", origin: "http://localhost" } }), noParams);
+    expect(own.status).toBe(201);
+  });
+
+  it("requires exactly application/json for a body", async () => {
+    actAs(null);
+    const sneaky = await POST(jsonRequest("/api/accounts", { ...valid, email: "plain@example.com" }, { headers: { "content-type": "text/plain;application/json" } }), noParams);
+    expect(sneaky.status).toBe(415);
+    const withCharset = await POST(jsonRequest("/api/accounts", { ...valid, email: "charset@example.com" }, { headers: { "content-type": "application/json; charset=utf-8" } }), noParams);
+    expect(withCharset.status).toBe(201);
+  });
+});

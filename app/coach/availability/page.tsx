@@ -20,7 +20,7 @@ export default async function CoachAvailabilityPage() {
         <AvailabilityForm initial={availability} timeZones={supportedTimeZones()} />
         <aside className="space-y-6">
           <SlotPreview preview={preview} />
-          {/* Cal.com sync: status now; the Cal.com integration wires the button. */}
+          {/* Cal.com sync: status and the "Sync with Cal.com" button. */}
           <CalcomSyncPanel coachId={coachId} />
         </aside>
       </div>
