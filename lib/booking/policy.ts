@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /**
  * The cancellation policy copied onto a booking when it is made, so later changes by the coach never change
- * what a student was promised. Amounts are computed in integer minor units.
+ * what a student was promised. Amounts are computed in integer minor units. Every booking stores its snapshot
+ * today; `refundForCancellation` is the rule student cancellation will apply (that flow is not built yet).
  */
 export const policySchema = z.object({
   version: z.literal(1),
