@@ -50,6 +50,8 @@ describe("a student books and pays", () => {
     await page.click("#pay");
     await page.waitForURL(/\/student\/bookings\/[^/?]+\?checkout=success/, { timeout: 20_000 });
     await page.getByTestId("booking-confirmed").waitFor({ timeout: 30_000 });
+    // The badge and the message agree.
+    expect(await page.getByTestId("booking-status").getAttribute("data-status")).toBe("CONFIRMED");
     await screenshot(page, "student-booking-confirmed");
 
     await page.goto(`${baseUrl}/student/bookings`);

@@ -2,11 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import type { BookingStatus } from "@/lib/generated/prisma/enums";
+import { useBookingStatus } from "./booking-status";
 
 interface Props {
   bookingId: string;
-  initialStatus: BookingStatus;
   checkout: "success" | "cancelled" | null;
   checkoutUrl: string | null;
   holdExpiresLabel: string | null;
@@ -16,9 +15,9 @@ interface Props {
  * After Stripe redirects back, the webhook may not have arrived yet: ask the server to check with Stripe
  * (POST /api/calcom/confirm-booking) a few times until the booking is confirmed.
  */
-export function PaymentWatcher({ bookingId, initialStatus, checkout, checkoutUrl, holdExpiresLabel }: Props) {
+export function PaymentWatcher({ bookingId, checkout, checkoutUrl, holdExpiresLabel }: Props) {
   const router = useRouter();
-  const [status, setStatus] = useState(initialStatus);
+  const { status, setStatus } = useBookingStatus();
   const [gaveUp, setGaveUp] = useState(false);
 
   useEffect(() => {
@@ -46,7 +45,7 @@ export function PaymentWatcher({ bookingId, initialStatus, checkout, checkoutUrl
     return () => {
       cancelled = true;
     };
-  }, [bookingId, checkout, status, router]);
+  }, [bookingId, checkout, status, router, setStatus]);
 
   if (status === "CONFIRMED") {
     return <p className="mt-6 rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="booking-confirmed">Your session is booked and paid. It is on your coach&apos;s calendar.</p>;
