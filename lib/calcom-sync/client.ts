@@ -31,6 +31,17 @@ export class DbTokenStore implements TokenStore {
     }
   }
 
+  /** A transaction-scoped advisory lock per coach: app processes refresh one at a time (refresh rotates tokens). */
+  async withLock<T>(coachKey: string, fn: () => Promise<T>): Promise<T> {
+    return db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`calcom-token-refresh:${coachKey}`}))`;
+        return fn();
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+  }
+
   async save(coachKey: string, tokens: CalcomTokens): Promise<void> {
     const c = cipher();
     const data = {

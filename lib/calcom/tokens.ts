@@ -25,6 +25,12 @@ export interface CalcomTokens {
 export interface TokenStore {
   get(coachKey: string): Promise<CalcomTokens | null>;
   save(coachKey: string, tokens: CalcomTokens): Promise<void>;
+  /**
+   * Optional: runs `fn` while holding a lock for this coach that other processes respect too (e.g. a Postgres
+   * advisory lock). With it, processes sharing the store refresh one at a time, and the later ones reuse the
+   * pair the first one saved instead of spending a rotated-out refresh token.
+   */
+  withLock?<T>(coachKey: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Identifies a coach: the app's key for the token row, and the Cal.com managed user id (for force-refresh). */
@@ -106,6 +112,18 @@ export class TokenManager {
   }
 
   private async doRefresh(ref: CoachRef, staleAccessToken?: string): Promise<CalcomTokens> {
+    const store = this.store;
+    if (!store.withLock) return this.refreshUnlocked(ref, staleAccessToken);
+    const seen = (await store.get(ref.coachKey))?.accessToken;
+    return store.withLock(ref.coachKey, async () => {
+      const current = await store.get(ref.coachKey);
+      // Another process refreshed while we waited for the lock: use its pair.
+      if (current && current.accessToken !== seen && current.accessToken !== staleAccessToken && !this.expiresSoon(current)) return current;
+      return this.refreshUnlocked(ref, staleAccessToken);
+    });
+  }
+
+  private async refreshUnlocked(ref: CoachRef, staleAccessToken?: string): Promise<CalcomTokens> {
     const store = this.store;
     const current = await store.get(ref.coachKey);
     if (current && staleAccessToken !== undefined && current.accessToken !== staleAccessToken && !this.expiresSoon(current)) {

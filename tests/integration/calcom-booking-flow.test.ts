@@ -8,6 +8,7 @@ import { createBooking } from "@/lib/booking/create";
 import { sweepExpiredHolds } from "@/lib/booking/release";
 import { findSlots } from "@/lib/booking/slots";
 import { db } from "@/lib/db/client";
+import { CalcomClient } from "@/lib/calcom";
 import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
@@ -107,6 +108,21 @@ describe("Sync with Cal.com", () => {
     const usersBefore = cal.state.users.size;
     await expect(syncCoach(fixture.user.id)).resolves.toMatchObject({ status: "SYNCED", calcomUserId: orphan.user.id });
     expect(cal.state.users.size).toBe(usersBefore);
+  });
+
+  it("refreshes a coach's tokens once when two app processes find them expired at the same time", async () => {
+    const { coach } = await syncedCoach();
+    const account = await db.calcomAccount.findUniqueOrThrow({ where: { coachId: coach.id } });
+    // Two independent clients over the same database stand for two app processes.
+    const processes = [0, 1].map(
+      () => new CalcomClient({ baseUrl: cal.url, auth: { kind: "platform", clientId: "coachbook-test-client", clientSecret: "coachbook-test-secret" }, tokenStore: new DbTokenStore() }),
+    );
+    cal.faults.expireAccessTokens();
+    const before = cal.requests.length;
+    const ref = { coachKey: coach.id, managedUserId: account.calcomUserId! };
+    await Promise.all(processes.map((client) => client.coach(ref).schedules.get(account.scheduleId!)));
+    const tokenCalls = cal.requests.slice(before).filter((r) => r.path.includes("/refresh") || r.path.includes("/force-refresh"));
+    expect(tokenCalls.map((r) => r.template)).toEqual(["/v2/oauth/{clientId}/refresh"]);
   });
 
   it("records a failed sync with the reason and succeeds on retry", async () => {
