@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { SessionUser } from "@/lib/auth/session";
-import { getStripe, toAppError } from "@/lib/payments/stripe";
+import { getStripe, isPaidSession, paidCheckoutFrom, toAppError } from "@/lib/payments/stripe";
 import { applyPaidCheckout } from "./confirm";
 
 /**
@@ -22,16 +22,8 @@ export async function confirmFromStripe(bookingId: string, caller: SessionUser) 
     } catch (error) {
       throw toAppError(error, "check the payment");
     }
-    if (session.payment_status === "paid" || session.payment_status === "no_payment_required") {
-      await db.$transaction((tx) =>
-        applyPaidCheckout(tx, {
-          bookingId: booking.id,
-          sessionId: session.id,
-          paymentIntentId: typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
-          amountMinor: session.amount_total ?? booking.priceMinor,
-          currency: session.currency ?? booking.currency,
-        }),
-      );
+    if (isPaidSession(session)) {
+      await db.$transaction((tx) => applyPaidCheckout(tx, paidCheckoutFrom(session, booking.id, { amountMinor: booking.priceMinor, currency: booking.currency })));
     }
   }
   return bookingStatusView(bookingId);

@@ -2,9 +2,8 @@ import Stripe from "stripe";
 import { db } from "@/lib/db/client";
 import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
-import { getStripe } from "./stripe";
+import { getStripe, stripeId } from "./stripe";
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
 
 /** Expire a Checkout Session whose hold ended, so it cannot be paid any more. A session that is no longer open needs nothing. */
 const expireCheckout: JobHandler = async (payload) => {
@@ -33,7 +32,7 @@ const refund: JobHandler = async (payload) => {
   let paymentIntentId = payment.stripePaymentIntentId;
   if (!paymentIntentId && payment.stripeCheckoutSessionId) {
     const session = await stripe.checkout.sessions.retrieve(payment.stripeCheckoutSessionId);
-    paymentIntentId = idOf(session.payment_intent);
+    paymentIntentId = stripeId(session.payment_intent);
     if (paymentIntentId) await db.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: paymentIntentId } });
   }
   if (!paymentIntentId) throw new PermanentJobError(`payment ${payment.id} has no PaymentIntent to refund`);

@@ -1,4 +1,5 @@
 import Stripe from "stripe";
+import type { PaidCheckout } from "@/lib/booking/confirm";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
@@ -35,4 +36,24 @@ export function toAppError(error: unknown, action: string): AppError {
   if (error instanceof Stripe.errors.StripeConnectionError) return new AppError("UPSTREAM_UNAVAILABLE", `Could not reach Stripe; ${action} failed. Please try again.`);
   if (error instanceof Stripe.errors.StripeError) return new AppError("UPSTREAM_ERROR", `Stripe refused to ${action}: ${error.message}`);
   return new AppError("UPSTREAM_ERROR", `Stripe: ${action} failed.`);
+}
+
+/** An expandable Stripe field's id, whether it came back as an id or as the expanded object. */
+export function stripeId(value: string | { id: string } | null | undefined): string | null {
+  return typeof value === "string" ? value : (value?.id ?? null);
+}
+
+export function isPaidSession(session: Stripe.Checkout.Session): boolean {
+  return session.payment_status === "paid" || session.payment_status === "no_payment_required";
+}
+
+/** What a paid Checkout Session says about its booking; `fallback` fills amounts a session left out. */
+export function paidCheckoutFrom(session: Stripe.Checkout.Session, bookingId: string, fallback: { amountMinor: number; currency: string }): PaidCheckout {
+  return {
+    bookingId,
+    sessionId: session.id,
+    paymentIntentId: stripeId(session.payment_intent),
+    amountMinor: session.amount_total ?? fallback.amountMinor,
+    currency: session.currency ?? fallback.currency,
+  };
 }

@@ -3,10 +3,10 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { applyPaidCheckout } from "@/lib/booking/confirm";
 import { releaseHold } from "@/lib/booking/release";
 import { log } from "@/lib/log";
+import { isPaidSession, paidCheckoutFrom, stripeId } from "./stripe";
 
 type Handler = (tx: Prisma.TransactionClient, event: Stripe.Event) => Promise<void>;
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
 
 function bookingIdOf(session: Stripe.Checkout.Session): string | null {
   return session.client_reference_id ?? session.metadata?.bookingId ?? null;
@@ -15,22 +15,16 @@ function bookingIdOf(session: Stripe.Checkout.Session): string | null {
 async function onPaid(tx: Prisma.TransactionClient, session: Stripe.Checkout.Session) {
   const bookingId = bookingIdOf(session);
   if (!bookingId) return log.warn("paid checkout without a booking id", { sessionId: session.id });
-  await applyPaidCheckout(tx, {
-    bookingId,
-    sessionId: session.id,
-    paymentIntentId: idOf(session.payment_intent),
-    amountMinor: session.amount_total ?? 0,
-    currency: session.currency ?? "usd",
-  });
+  await applyPaidCheckout(tx, paidCheckoutFrom(session, bookingId, { amountMinor: 0, currency: "usd" }));
 }
 
 const checkoutCompleted: Handler = async (tx, event) => {
   const session = event.data.object as Stripe.Checkout.Session;
-  if (session.payment_status === "paid" || session.payment_status === "no_payment_required") return onPaid(tx, session);
+  if (isPaidSession(session)) return onPaid(tx, session);
   // A delayed payment method: the booking stays held until async_payment_succeeded / _failed.
   const bookingId = bookingIdOf(session);
   if (!bookingId) return;
-  await tx.payment.updateMany({ where: { stripeCheckoutSessionId: session.id, status: "PENDING" }, data: { stripePaymentIntentId: idOf(session.payment_intent) } });
+  await tx.payment.updateMany({ where: { stripeCheckoutSessionId: session.id, status: "PENDING" }, data: { stripePaymentIntentId: stripeId(session.payment_intent) } });
 };
 
 const asyncSucceeded: Handler = (tx, event) => onPaid(tx, event.data.object as Stripe.Checkout.Session);
@@ -61,7 +55,7 @@ function refundedStatus(amount: number, refunded: number) {
 
 const chargeRefunded: Handler = async (tx, event) => {
   const charge = event.data.object as Stripe.Charge;
-  const payment = await paymentForIntent(tx, idOf(charge.payment_intent));
+  const payment = await paymentForIntent(tx, stripeId(charge.payment_intent));
   if (!payment) return log.warn("refund for an unknown payment", { charge: charge.id });
   // Totals only grow; taking the maximum makes a late, older event harmless.
   const refunded = Math.max(payment.amountRefundedMinor, Math.min(charge.amount_refunded, payment.amountMinor));
@@ -70,7 +64,7 @@ const chargeRefunded: Handler = async (tx, event) => {
 
 const refundChanged: Handler = async (tx, event) => {
   const refund = event.data.object as Stripe.Refund;
-  const payment = await paymentForIntent(tx, idOf(refund.payment_intent));
+  const payment = await paymentForIntent(tx, stripeId(refund.payment_intent));
   if (!payment) return log.warn("refund event for an unknown payment", { refund: refund.id });
   await tx.refund.upsert({
     where: { stripeRefundId: refund.id },
@@ -88,7 +82,7 @@ const refundChanged: Handler = async (tx, event) => {
 
 const disputeChanged: Handler = async (tx, event) => {
   const dispute = event.data.object as Stripe.Dispute;
-  const payment = await paymentForIntent(tx, idOf(dispute.payment_intent));
+  const payment = await paymentForIntent(tx, stripeId(dispute.payment_intent));
   if (!payment) return log.warn("dispute for an unknown payment", { dispute: dispute.id });
   await tx.payment.update({ where: { id: payment.id }, data: { disputeStatus: dispute.status } });
   log.warn("payment disputed", { paymentId: payment.id, bookingId: payment.bookingId, status: dispute.status });
