@@ -21,6 +21,10 @@ export const ERROR_STATUS = {
   INTEGRATION_NOT_CONFIGURED: 409,
   UPSTREAM_ERROR: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  // Not ready yet (e.g. a refund event for a payment we have not recorded): the sender should retry later.
+  RETRY_LATER: 503,
+  // Cal.com refused the booking for good (the time is taken there, or outside the notice window).
+  CALENDAR_REFUSED: 409,
   INTERNAL: 500,
 } as const;
 

@@ -6,6 +6,8 @@ const LABELS: Record<BookingStatus, { text: string; className: string }> = {
   CANCELLED: { text: "Cancelled", className: "bg-slate-100 text-slate-700 ring-slate-200" },
   EXPIRED: { text: "Hold expired", className: "bg-slate-100 text-slate-600 ring-slate-200" },
   PAYMENT_FAILED: { text: "Payment failed", className: "bg-red-50 text-red-700 ring-red-200" },
+  AWAITING_FUNDS: { text: "Payment on its way", className: "bg-amber-50 text-amber-800 ring-amber-200" },
+  RESCHEDULED: { text: "Rescheduled", className: "bg-slate-100 text-slate-700 ring-slate-200" },
 };
 
 export function StatusBadge({ status }: { status: BookingStatus }) {

@@ -3,9 +3,12 @@ import { calcomConfigured, coachApi } from "@/lib/calcom-sync/client";
 import { db } from "@/lib/db/client";
 import type { Booking } from "@/lib/generated/prisma/client";
 import { isExclusionViolation } from "@/lib/db/errors";
-import { enqueue, PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
+import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
+import { calendarRefusal } from "@/lib/calcom/refusal";
+import { recordFinding } from "@/lib/ops/findings";
+import { refundBooking } from "@/lib/payments/ledger";
 
 /**
  * The Cal.com side of a booking: a PENDING Cal.com booking mirrors our hold (so the time is blocked on the coach's
@@ -62,9 +65,18 @@ const confirmInCalcom: JobHandler = async (payload) => {
   }
   if (!uid) {
     if (!eventTypeId) return;
-    const created = await createRemote(booking, eventTypeId);
+    let created: CalcomBooking;
+    try {
+      created = await createRemote(booking, eventTypeId);
+    } catch (error) {
+      // Cal.com refuses the time for good (taken there, or now inside the notice window): retrying ten times into a
+      // dead job helps nobody. The booking is cancelled and refunded in full, and the student is told why.
+      const refusal = calendarRefusal(error);
+      if (!refusal) throw error;
+      return resolveCalendarRefusal(booking.id, refusal);
+    }
     uid = created.uid;
-    await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: uid, calcomStatus: created.status } });
+    await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: uid, calcomStatus: created.status, calcomReleasedAt: null } });
   }
   await api.bookings.confirm(uid);
   const after = await api.bookings.get(uid);
@@ -86,7 +98,8 @@ const releaseInCalcom: JobHandler = async (payload) => {
   let status = current.status;
   if (status === "pending") status = (await api.bookings.decline(booking.calcomBookingUid, booking.cancelReason ?? "Not paid in time")).status;
   else if (status === "accepted") status = (await api.bookings.cancel(booking.calcomBookingUid, { cancellationReason: booking.cancelReason ?? "Cancelled" })).status;
-  await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: booking.calcomBookingUid }, data: { calcomStatus: status } });
+  // Provenance: this Cal.com booking was ended by us, so a later read of Cal.com never mistakes it for the coach's act.
+  await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: booking.calcomBookingUid }, data: { calcomStatus: status, calcomReleasedAt: new Date() } });
   log.info("Cal.com booking released", { bookingId: booking.id, status });
 };
 
@@ -128,9 +141,23 @@ const reconcileWithCalcom: JobHandler = async (payload) => {
   await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: remote.uid }, data: { calcomStatus: remote.status } });
 };
 
-/** The release job records the status it left the Cal.com booking in; anything else ended there was the coach. */
-function endedByUs(booking: Pick<Booking, "calcomStatus">) {
-  return booking.calcomStatus === "rejected" || booking.calcomStatus === "cancelled";
+/** Our release job records when it ended the current Cal.com booking; anything else ended there was not us. */
+function endedByUs(booking: Pick<Booking, "calcomReleasedAt">) {
+  return booking.calcomReleasedAt !== null;
+}
+
+/** Cal.com refused a paid booking for good: cancel it here, refund in full, tell an operator (and the student). */
+async function resolveCalendarRefusal(bookingId: string, refusal: string) {
+  await db.$transaction(async (tx) => {
+    const cancelled = await tx.booking.updateMany({
+      where: { id: bookingId, status: "CONFIRMED" },
+      data: { status: "CANCELLED", cancelledAt: new Date(), endedBy: "SYSTEM", calcomRefusal: refusal, cancelReason: `${refusal} The booking could not be kept, so it was cancelled and refunded in full.` },
+    });
+    if (cancelled.count === 0) return;
+    await refundBooking(tx, bookingId, null, "calcom-refused", `calcom-refused:${bookingId}`, "Cal.com refused the booking");
+    await recordFinding(tx, { kind: "calcom-refused", subject: bookingId, bookingId, detail: `Cal.com refused a paid booking: ${refusal} Cancelled and refunded in full.`, fixed: true });
+  });
+  log.warn("Cal.com refused a paid booking; cancelled and refunded", { bookingId, refusal });
 }
 
 /** The coach cancelled or rejected a paid booking in Cal.com: cancel it here and refund in full. */
@@ -138,13 +165,10 @@ async function cancelForCoach(bookingId: string, remoteStatus: string) {
   await db.$transaction(async (tx) => {
     const cancelled = await tx.booking.updateMany({
       where: { id: bookingId, status: "CONFIRMED" },
-      data: { status: "CANCELLED", cancelledAt: new Date(), cancelReason: "Cancelled by the coach in Cal.com; refunded in full.", calcomStatus: remoteStatus },
+      data: { status: "CANCELLED", cancelledAt: new Date(), endedBy: "COACH", cancelReason: "Cancelled by the coach in Cal.com; refunded in full.", calcomStatus: remoteStatus },
     });
     if (cancelled.count === 0) return;
-    const payments = await tx.payment.findMany({ where: { bookingId, status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] } } });
-    for (const payment of payments) {
-      await enqueue(tx, { kind: JOB.stripeRefund, payload: { paymentId: payment.id, amountMinor: null, reason: "coach-cancelled" }, dedupeKey: `refund:coach-cancelled:${payment.id}` });
-    }
+    await refundBooking(tx, bookingId, null, "coach-cancelled", `coach-cancelled:${bookingId}`, "coach cancelled in Cal.com");
   });
 }
 

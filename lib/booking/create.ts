@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import { createCheckoutSession } from "@/lib/payments/checkout";
 import { stripeConfigured } from "@/lib/payments/stripe";
 import { timeZoneSchema } from "@/lib/time/zones";
+import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
 import { holdSlot } from "./hold";
 import { releaseHold } from "./release";
@@ -43,13 +44,20 @@ export async function createBooking(student: { id: string; email: string }, inpu
     holdMinutes: e.HOLD_MINUTES,
   });
   const undo = async (reason: string, calcomDelayMs = 0) => {
-    await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true, calcomDelayMs })).catch((error) =>
+    await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true, calcomDelayMs, cause: reason })).catch((error) =>
       log.error("could not release a failed hold", { bookingId: hold.id, error }),
     );
   };
   try {
     await createPendingCalcomBooking(hold);
   } catch (error) {
+    // A definitive refusal (the time is taken in Cal.com, or outside its notice window) is the student's answer:
+    // a 409 with the reason, not a 503 that invites endless retries.
+    const refusal = calendarRefusal(error);
+    if (refusal) {
+      await undo(`Cal.com refused the time: ${refusal}`);
+      throw new AppError("CALENDAR_REFUSED", `${refusal} Please pick another time.`);
+    }
     // The call may have failed after Cal.com created the booking (a timeout): the release job looks for such an
     // orphan by our booking id a little later, when the request has surely finished there, and declines it.
     await undo("Cal.com could not hold the slot.", ORPHAN_CHECK_DELAY_MS);

@@ -1,9 +1,11 @@
 import { CALCOM_BOOKING_JOBS } from "@/lib/booking/calcom";
+import { HOLD_JOBS } from "@/lib/booking/release";
 import { STRIPE_JOBS } from "@/lib/payments/jobs";
 import type { JobHandler } from "./queue";
 
 /** Every durable job kind and the code that runs it. */
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...CALCOM_BOOKING_JOBS,
+  ...HOLD_JOBS,
   ...STRIPE_JOBS,
 };

@@ -5,4 +5,8 @@ export const JOB = {
   calcomReconcile: "calcom.reconcile",
   stripeExpireCheckout: "stripe.expire-checkout",
   stripeRefund: "stripe.refund",
+  stripeSyncRefunds: "stripe.sync-refunds",
+  bookingExpireHold: "booking.expire-hold",
+  bookingFundsDeadline: "booking.funds-deadline",
+  reconcile: "ops.reconcile",
 } as const;

@@ -30,6 +30,9 @@ export async function createCheckoutSession(booking: Booking, student: { email: 
             },
           },
         ],
+        // Delayed payment methods (bank debits) settle days later; they are offered only when the session is far
+        // enough away for the money to arrive before the funds deadline. Closer sessions take cards (and wallets).
+        ...(delayedMethodsAllowed(booking.startsAt, new Date()) ? {} : { payment_method_types: ["card" as const] }),
         metadata: { bookingId: booking.id },
         payment_intent_data: { metadata: { bookingId: booking.id } },
         expires_at: getUnixTime(expiresAt),
@@ -41,4 +44,11 @@ export async function createCheckoutSession(booking: Booking, student: { email: 
   } catch (error) {
     throw toAppError(error, "start the payment");
   }
+}
+
+/** Days a session must be away for Checkout to offer delayed payment methods (SEPA Direct Debit can take 14 days). */
+export const DELAYED_METHODS_MIN_LEAD_DAYS = 16;
+
+export function delayedMethodsAllowed(startsAt: Date, now: Date): boolean {
+  return startsAt.getTime() - now.getTime() >= DELAYED_METHODS_MIN_LEAD_DAYS * 86_400_000;
 }

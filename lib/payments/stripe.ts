@@ -3,6 +3,8 @@ import type { PaidCheckout } from "@/lib/booking/confirm";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
+export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
+
 let cached: { key: string; base?: string; client: Stripe } | undefined;
 
 /**
@@ -13,7 +15,9 @@ export function getStripe(): Stripe {
   const e = env();
   if (!e.STRIPE_SECRET_KEY) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not configured (STRIPE_SECRET_KEY is missing).");
   if (cached && cached.key === e.STRIPE_SECRET_KEY && cached.base === e.STRIPE_API_BASE) return cached.client;
-  const config: Stripe.StripeConfig = { maxNetworkRetries: 2, timeout: 20_000, telemetry: false, appInfo: { name: "Coachbook" } };
+  // The API version is pinned to the one the SDK's types (and our webhook handlers) are written against, so
+  // payload shapes cannot change under the app when the account's default version moves.
+  const config: Stripe.StripeConfig = { apiVersion: STRIPE_API_VERSION, maxNetworkRetries: 2, timeout: 20_000, telemetry: false, appInfo: { name: "Coachbook" } };
   if (e.STRIPE_API_BASE) {
     const base = new URL(e.STRIPE_API_BASE);
     config.host = base.hostname;

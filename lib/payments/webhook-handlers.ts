@@ -1,12 +1,17 @@
 import type Stripe from "stripe";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { applyPaidCheckout } from "@/lib/booking/confirm";
+import { applyPaidCheckout, awaitFunds } from "@/lib/booking/confirm";
 import { releaseHold } from "@/lib/booking/release";
+import { AppError } from "@/lib/errors";
+import { enqueue } from "@/lib/jobs/queue";
+import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
+import { recordFinding } from "@/lib/ops/findings";
+import { recomputeLedger } from "./ledger";
+import { upsertRefundFromStripe } from "./jobs";
 import { isPaidSession, paidCheckoutFrom, stripeId } from "./stripe";
 
 type Handler = (tx: Prisma.TransactionClient, event: Stripe.Event) => Promise<void>;
-
 
 function bookingIdOf(session: Stripe.Checkout.Session): string | null {
   return session.client_reference_id ?? session.metadata?.bookingId ?? null;
@@ -18,13 +23,19 @@ async function onPaid(tx: Prisma.TransactionClient, session: Stripe.Checkout.Ses
   await applyPaidCheckout(tx, paidCheckoutFrom(session, bookingId, { amountMinor: 0, currency: "usd" }));
 }
 
+/**
+ * completed + paid: confirm. completed + unpaid: a delayed payment method (SEPA, ACH, Bacs) was used; Stripe says
+ * the money arrives days later with async_payment_succeeded or _failed (../shared/stripe/NOTES.md, webhook table).
+ * The hold becomes AWAITING_FUNDS: out of the 30-minute sweeper's reach, still blocking the time, until a deadline
+ * before the session.
+ */
 const checkoutCompleted: Handler = async (tx, event) => {
   const session = event.data.object as Stripe.Checkout.Session;
   if (isPaidSession(session)) return onPaid(tx, session);
-  // A delayed payment method: the booking stays held until async_payment_succeeded / _failed.
   const bookingId = bookingIdOf(session);
   if (!bookingId) return;
   await tx.payment.updateMany({ where: { stripeCheckoutSessionId: session.id, status: "PENDING" }, data: { stripePaymentIntentId: stripeId(session.payment_intent) } });
+  await awaitFunds(tx, bookingId, session.id);
 };
 
 const asyncSucceeded: Handler = (tx, event) => onPaid(tx, event.data.object as Stripe.Checkout.Session);
@@ -33,7 +44,7 @@ const asyncFailed: Handler = async (tx, event) => {
   const session = event.data.object as Stripe.Checkout.Session;
   const bookingId = bookingIdOf(session);
   if (!bookingId) return;
-  await releaseHold(tx, bookingId, "PAYMENT_FAILED", "The payment failed.", { onlyForSession: session.id, expireCheckout: false });
+  await releaseHold(tx, bookingId, "PAYMENT_FAILED", "The payment failed.", { onlyForSession: session.id, expireCheckout: false, cause: "payment failed" });
   await tx.payment.updateMany({ where: { stripeCheckoutSessionId: session.id, status: "PENDING" }, data: { status: "FAILED" } });
 };
 
@@ -41,49 +52,50 @@ const checkoutExpired: Handler = async (tx, event) => {
   const session = event.data.object as Stripe.Checkout.Session;
   const bookingId = bookingIdOf(session);
   if (!bookingId) return;
-  await releaseHold(tx, bookingId, "EXPIRED", "The checkout expired before payment.", { onlyForSession: session.id, expireCheckout: false });
+  await releaseHold(tx, bookingId, "EXPIRED", "The checkout expired before payment.", { onlyForSession: session.id, expireCheckout: false, onlyHeld: true, cause: "checkout expired" });
 };
 
-async function paymentForIntent(tx: Prisma.TransactionClient, paymentIntentId: string | null) {
-  if (!paymentIntentId) return null;
-  return tx.payment.findUnique({ where: { stripePaymentIntentId: paymentIntentId } });
+/**
+ * The payment a refund or dispute belongs to. One we have not recorded yet, but whose object names one of our
+ * bookings, is answered non-2xx (RETRY_LATER) so Stripe delivers it again after the payment is recorded: never
+ * dropped. One that names no booking of ours is not ours (another integration on the same account) and is ignored.
+ */
+async function paymentFor(tx: Prisma.TransactionClient, paymentIntentId: string | null, metadata: Stripe.Metadata | null | undefined, what: string) {
+  const payment = paymentIntentId ? await tx.payment.findUnique({ where: { stripePaymentIntentId: paymentIntentId } }) : null;
+  if (payment) return payment;
+  const bookingId = metadata?.bookingId;
+  if (bookingId && (await tx.booking.findUnique({ where: { id: bookingId }, select: { id: true } }))) {
+    throw new AppError("RETRY_LATER", `The payment for this ${what} is not recorded yet; deliver it again later.`);
+  }
+  if (!bookingId && paymentIntentId) {
+    // No metadata to tell (disputes carry none): keep it until the payment is known rather than lose it.
+    if (what === "dispute") throw new AppError("RETRY_LATER", "The disputed payment is not recorded yet; deliver it again later.");
+  }
+  log.warn(`${what} for a payment that is not ours`, { paymentIntentId });
+  return null;
 }
 
-function refundedStatus(amount: number, refunded: number) {
-  return refunded <= 0 ? ("SUCCEEDED" as const) : refunded >= amount ? ("REFUNDED" as const) : ("PARTIALLY_REFUNDED" as const);
-}
-
+/** A hint that refunds changed (e.g. one made in the Stripe Dashboard): read them from Stripe in a job. */
 const chargeRefunded: Handler = async (tx, event) => {
   const charge = event.data.object as Stripe.Charge;
-  const payment = await paymentForIntent(tx, stripeId(charge.payment_intent));
-  if (!payment) return log.warn("refund for an unknown payment", { charge: charge.id });
-  // Totals only grow; taking the maximum makes a late, older event harmless.
-  const refunded = Math.max(payment.amountRefundedMinor, Math.min(charge.amount_refunded, payment.amountMinor));
-  await tx.payment.update({ where: { id: payment.id }, data: { amountRefundedMinor: refunded, status: refundedStatus(payment.amountMinor, refunded) } });
+  const payment = await paymentFor(tx, stripeId(charge.payment_intent), charge.metadata, "refund");
+  if (!payment?.stripePaymentIntentId) return;
+  await enqueue(tx, { kind: JOB.stripeSyncRefunds, payload: { paymentIntentId: payment.stripePaymentIntentId }, dedupeKey: `sync-refunds:${event.id}`, cause: "charge.refunded" });
 };
 
 const refundChanged: Handler = async (tx, event) => {
   const refund = event.data.object as Stripe.Refund;
-  const payment = await paymentForIntent(tx, stripeId(refund.payment_intent));
-  if (!payment) return log.warn("refund event for an unknown payment", { refund: refund.id });
-  await tx.refund.upsert({
-    where: { stripeRefundId: refund.id },
-    create: {
-      paymentId: payment.id,
-      stripeRefundId: refund.id,
-      amountMinor: refund.amount,
-      currency: refund.currency,
-      status: refund.status ?? "pending",
-      reason: refund.metadata?.reason ?? refund.reason ?? "refund",
-    },
-    update: { status: refund.status ?? "pending" },
-  });
+  const ours = refund.metadata?.refundId ? await tx.refund.findUnique({ where: { id: refund.metadata.refundId }, include: { payment: true } }) : null;
+  const payment = ours?.payment ?? (await paymentFor(tx, stripeId(refund.payment_intent), refund.metadata, "refund"));
+  if (!payment) return;
+  await upsertRefundFromStripe(tx, payment.id, payment.bookingId, refund);
+  await recomputeLedger(tx, payment.id);
 };
 
 const disputeChanged: Handler = async (tx, event) => {
   const dispute = event.data.object as Stripe.Dispute;
-  const payment = await paymentForIntent(tx, stripeId(dispute.payment_intent));
-  if (!payment) return log.warn("dispute for an unknown payment", { dispute: dispute.id });
+  const payment = await paymentFor(tx, stripeId(dispute.payment_intent), dispute.metadata, "dispute");
+  if (!payment) return;
   await tx.payment.update({ where: { id: payment.id }, data: { disputeStatus: dispute.status } });
   log.warn("payment disputed", { paymentId: payment.id, bookingId: payment.bookingId, status: dispute.status });
 };
