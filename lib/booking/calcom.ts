@@ -2,13 +2,14 @@ import type { CalcomBooking } from "@/lib/calcom";
 import { calcomConfigured, coachApi } from "@/lib/calcom-sync/client";
 import { db } from "@/lib/db/client";
 import type { Booking } from "@/lib/generated/prisma/client";
-import { isExclusionViolation } from "@/lib/db/errors";
 import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { recordFinding } from "@/lib/ops/findings";
 import { refundBooking } from "@/lib/payments/ledger";
+import { releaseHold } from "./release";
+import { applyCalcomEnded, applyCalcomReschedule, latestInChain } from "./reschedule-calcom";
 
 /**
  * The Cal.com side of a booking: a PENDING Cal.com booking mirrors our hold (so the time is blocked on the coach's
@@ -59,7 +60,7 @@ const confirmInCalcom: JobHandler = async (payload) => {
     if (current.status === "rejected" || current.status === "cancelled") {
       // Ended by us (the hold lapsed, then the payment re-took the slot): book it again. Ended by the coach:
       // they do not want this session, so it is cancelled and refunded, not forced back onto their calendar.
-      if (!endedByUs(booking)) return cancelForCoach(booking.id, current.status);
+      if (!endedByUs(booking)) return applyCalcomEnded(booking.id, current);
       uid = null;
     }
   }
@@ -96,47 +97,48 @@ const releaseInCalcom: JobHandler = async (payload) => {
   const api = await coachApi(booking.coachId);
   const current = await api.bookings.get(booking.calcomBookingUid);
   let status = current.status;
-  if (status === "pending") status = (await api.bookings.decline(booking.calcomBookingUid, booking.cancelReason ?? "Not paid in time")).status;
-  else if (status === "accepted") status = (await api.bookings.cancel(booking.calcomBookingUid, { cancellationReason: booking.cancelReason ?? "Cancelled" })).status;
-  // Provenance: this Cal.com booking was ended by us, so a later read of Cal.com never mistakes it for the coach's act.
-  await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: booking.calcomBookingUid }, data: { calcomStatus: status, calcomReleasedAt: new Date() } });
+  // Provenance: record that WE end it before asking Cal.com (a crash in between must not make our own release look
+  // like the coach's act), and only when we do: a booking the coach already rejected or cancelled stays theirs, so a
+  // late payment never re-creates a booking the coach refused.
+  if (status === "pending" || status === "accepted") {
+    await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: booking.calcomBookingUid }, data: { calcomReleasedAt: new Date() } });
+    if (status === "pending") status = (await api.bookings.decline(booking.calcomBookingUid, booking.cancelReason ?? "Not paid in time")).status;
+    else status = (await api.bookings.cancel(booking.calcomBookingUid, { cancellationReason: booking.cancelReason ?? "Cancelled" })).status;
+  }
+  await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: booking.calcomBookingUid }, data: { calcomStatus: status } });
   log.info("Cal.com booking released", { bookingId: booking.id, status });
 };
 
 /**
- * Job: apply what Cal.com really holds for a booking (queued by the Cal.com webhook, which is only a hint).
- * A reschedule made in Cal.com moves our booking to the new uid and time; a cancellation or rejection there of a
- * paid booking cancels it here and refunds it in full (the coach cancelled, so no policy deduction).
+ * Job: apply what Cal.com really holds for a booking (queued by the Cal.com webhook, which is only a hint). The
+ * uid chain is followed to the booking that holds the session now. What people did in Cal.com follows the same
+ * rules as in Coachbook (lib/booking/reschedule-calcom.ts): a cancellation by the attendee gets the policy refund,
+ * by the host 100%; a rejection of a hold releases it; a reschedule is accepted when the rules allow it and undone
+ * otherwise. Echoes of our own actions (a released hold, a move we made) change nothing.
  */
 const reconcileWithCalcom: JobHandler = async (payload) => {
   const booking = await db.booking.findUnique({ where: { id: String(payload.bookingId) } });
-  if (!booking?.calcomBookingUid) return;
+  if (!booking?.calcomBookingUid || booking.status === "RESCHEDULED") return;
   const api = await coachApi(booking.coachId);
-  let remote = await api.bookings.get(booking.calcomBookingUid);
-  for (let hops = 0; (remote.status === "cancelled" || remote.status === "rejected") && remote.rescheduledToUid && hops < 10; hops++) {
-    remote = await api.bookings.get(remote.rescheduledToUid);
+  const remote = await latestInChain(api, booking.calcomBookingUid);
+  const live = booking.status === "CONFIRMED" || booking.status === "PENDING_PAYMENT" || booking.status === "AWAITING_FUNDS";
+  if (!live) {
+    await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: remote.uid }, data: { calcomStatus: remote.status } });
+    return;
   }
-  const start = new Date(remote.start);
-  const end = new Date(remote.end);
-  if (remote.uid !== booking.calcomBookingUid || start.getTime() !== booking.startsAt.getTime() || end.getTime() !== booking.endsAt.getTime()) {
-    const before = booking.startsAt.getTime() - booking.blockedFrom.getTime();
-    const after = booking.blockedUntil.getTime() - booking.endsAt.getTime();
-    try {
-      await db.booking.update({
-        where: { id: booking.id },
-        data: { calcomBookingUid: remote.uid, startsAt: start, endsAt: end, blockedFrom: new Date(start.getTime() - before), blockedUntil: new Date(end.getTime() + after) },
-      });
-    } catch (error) {
-      if (!isExclusionViolation(error)) throw error;
-      // Cal.com moved it onto time we have given to someone else: keep our time, follow the uid, and flag it.
-      log.error("Cal.com rescheduled a booking onto a taken time", { bookingId: booking.id, uid: remote.uid });
-      await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: remote.uid } });
-    }
-  }
-  if ((remote.status === "cancelled" || remote.status === "rejected") && booking.status === "CONFIRMED") {
-    // Our own release of a lapsed hold (the confirm job is about to book it again) is not a coach cancellation.
+  if (remote.status === "cancelled" || remote.status === "rejected") {
+    // Our own release of a lapsed hold (the confirm job is about to book it again) is not anyone's cancellation.
     if (remote.uid === booking.calcomBookingUid && endedByUs(booking)) return;
-    return cancelForCoach(booking.id, remote.status);
+    return applyCalcomEnded(booking.id, remote);
+  }
+  if (remote.uid !== booking.calcomBookingUid) {
+    if (booking.status === "CONFIRMED") return applyCalcomReschedule(booking.id, api, remote);
+    // Moved in Cal.com while the student was still paying for the original time: the hold is released there and here.
+    if (remote.status === "pending") await api.bookings.decline(remote.uid, "Moved before it was paid");
+    else await api.bookings.cancel(remote.uid, { cancellationReason: "Moved before it was paid" });
+    await db.$transaction((tx) => releaseHold(tx, booking.id, "CANCELLED", "The time was changed in Cal.com before the payment; please book again.", { endedBy: "SYSTEM", cause: "moved in Cal.com during the hold" }));
+    await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: remote.uid, calcomStatus: "rejected", calcomReleasedAt: new Date() } });
+    return;
   }
   await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: remote.uid }, data: { calcomStatus: remote.status } });
 };
@@ -158,18 +160,6 @@ async function resolveCalendarRefusal(bookingId: string, refusal: string) {
     await recordFinding(tx, { kind: "calcom-refused", subject: bookingId, bookingId, detail: `Cal.com refused a paid booking: ${refusal} Cancelled and refunded in full.`, fixed: true });
   });
   log.warn("Cal.com refused a paid booking; cancelled and refunded", { bookingId, refusal });
-}
-
-/** The coach cancelled or rejected a paid booking in Cal.com: cancel it here and refund in full. */
-async function cancelForCoach(bookingId: string, remoteStatus: string) {
-  await db.$transaction(async (tx) => {
-    const cancelled = await tx.booking.updateMany({
-      where: { id: bookingId, status: "CONFIRMED" },
-      data: { status: "CANCELLED", cancelledAt: new Date(), endedBy: "COACH", cancelReason: "Cancelled by the coach in Cal.com; refunded in full.", calcomStatus: remoteStatus },
-    });
-    if (cancelled.count === 0) return;
-    await refundBooking(tx, bookingId, null, "coach-cancelled", `coach-cancelled:${bookingId}`, "coach cancelled in Cal.com");
-  });
 }
 
 async function declineOrphans(booking: Booking) {

@@ -5,6 +5,7 @@ import { log } from "@/lib/log";
 import { JOB } from "@/lib/jobs/kinds";
 import { recordFinding } from "@/lib/ops/findings";
 import { recomputeLedger, requestRefund } from "@/lib/payments/ledger";
+import { applyPaidDifference, isRescheduleHold } from "./reschedule-payment";
 
 export interface PaidCheckout {
   bookingId: string;
@@ -39,6 +40,8 @@ export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: Paid
     log.warn("paid checkout for an unknown booking", { bookingId: paid.bookingId, sessionId: paid.sessionId });
     return "unknown-booking";
   }
+  // A dearer move's difference has its own rules (lib/booking/reschedule-payment.ts).
+  if (isRescheduleHold(booking)) return applyPaidDifference(tx, booking, paid);
   const existing = await tx.payment.findUnique({ where: { stripeCheckoutSessionId: paid.sessionId } });
   if (existing && APPLIED.has(existing.status)) return "already-applied";
   const payment = await tx.payment.upsert({

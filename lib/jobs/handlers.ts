@@ -1,5 +1,6 @@
 import { CALCOM_BOOKING_JOBS } from "@/lib/booking/calcom";
 import { HOLD_JOBS } from "@/lib/booking/release";
+import { RESCHEDULE_JOBS } from "@/lib/booking/reschedule-calcom";
 import { STRIPE_JOBS } from "@/lib/payments/jobs";
 import type { JobHandler } from "./queue";
 
@@ -8,4 +9,5 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...CALCOM_BOOKING_JOBS,
   ...HOLD_JOBS,
   ...STRIPE_JOBS,
+  ...RESCHEDULE_JOBS,
 };

@@ -3,6 +3,7 @@ export const JOB = {
   calcomConfirm: "calcom.confirm",
   calcomRelease: "calcom.release",
   calcomReconcile: "calcom.reconcile",
+  calcomReschedule: "calcom.reschedule",
   stripeExpireCheckout: "stripe.expire-checkout",
   stripeRefund: "stripe.refund",
   stripeSyncRefunds: "stripe.sync-refunds",

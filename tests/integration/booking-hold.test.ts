@@ -14,7 +14,7 @@ describe("holding a slot", () => {
     expect(booking).toMatchObject({ status: "PENDING_PAYMENT", priceMinor: 5000, currency: "eur", coachId: coach.id });
     expect(booking.endsAt.getTime() - booking.startsAt.getTime()).toBe(60 * 60_000);
     expect(booking.blockedUntil.getTime()).toBe(addMinutes(booking.endsAt, 15).getTime());
-    expect(booking.policy).toEqual({ version: 1, fullRefundHoursBefore: 24, lateCancelRefundPercent: 50 });
+    expect(booking.policy).toEqual({ version: 2, refundTiers: [{ minHoursBefore: 24, percent: 100 }, { minHoursBefore: 2, percent: 50 }], rescheduleCutoffHours: 12, maxReschedules: 2 });
     expect(booking.holdExpiresAt!.getTime() - booking.createdAt.getTime()).toBeGreaterThan(29 * 60_000);
   });
 

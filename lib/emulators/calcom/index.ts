@@ -1,11 +1,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { bookingWebhookPayload, type Core, type EmulatorConfig } from "./core";
+import { cancelEmuBooking, rescheduleEmuBooking } from "./handlers/bookings";
 import { createScheduleFor } from "./handlers/shared";
 import { FaultController, type CalcomEmulatorFaults } from "./faults";
 import { OpenApiValidator } from "./openapi-validator";
 import { createHandler, type RecordedRequest } from "./server";
-import { EmulatorState, type EmuUser, type EmuWebhook } from "./state";
+import { EmulatorState, type EmuBooking, type EmuUser, type EmuWebhook } from "./state";
 import { WebhookDispatcher, type WebhookDelivery } from "./webhook-dispatcher";
 
 /**
@@ -48,6 +49,17 @@ export interface CalcomEmulatorWebhooks {
   idle(): Promise<void>;
 }
 
+/**
+ * What an attendee does through the links in Cal.com's emails (the web booking page, not API v2): the cancel link
+ * carries `cancelledBy=<attendee email>` (upstream packages/lib/CalEventParser.ts getCancelLink), the reschedule
+ * page books a new time with `rescheduledBy=<attendee email>` (so it is pending again when the event type requires
+ * confirmation, CONTRACT.md §6). Errors are thrown as the HttpError the page would show.
+ */
+export interface CalcomEmulatorAttendee {
+  cancel(uid: string, options?: { email?: string; reason?: string }): EmuBooking;
+  reschedule(uid: string, options: { start: string | Date; email?: string; reason?: string }): EmuBooking;
+}
+
 export interface CalcomEmulator {
   url: string;
   port: number;
@@ -57,6 +69,7 @@ export interface CalcomEmulator {
   apiKeyUser: EmuUser;
   faults: CalcomEmulatorFaults;
   webhooks: CalcomEmulatorWebhooks;
+  attendee: CalcomEmulatorAttendee;
   deliveries: WebhookDelivery[];
   requests: RecordedRequest[];
   violations: string[];
@@ -158,8 +171,27 @@ export async function startCalcomEmulator(options: CalcomEmulatorOptions = {}): 
     idle: () => dispatcher.idle(),
   };
 
+  const findBooking = (uid: string) => {
+    const booking = state.bookings.get(uid);
+    if (!booking) throw new Error(`Booking with uid=${uid} not found`);
+    return booking;
+  };
+  const attendee: CalcomEmulatorAttendee = {
+    cancel(uid, cancelOptions = {}) {
+      const booking = findBooking(uid);
+      cancelEmuBooking(core, booking, { reason: cancelOptions.reason, cancelledBy: cancelOptions.email ?? booking.attendees[0]?.email });
+      return booking;
+    },
+    reschedule(uid, rescheduleOptions) {
+      const booking = findBooking(uid);
+      const start = new Date(rescheduleOptions.start).getTime();
+      return rescheduleEmuBooking(core, booking, { start, rescheduledBy: rescheduleOptions.email ?? booking.attendees[0]?.email, reason: rescheduleOptions.reason, viaAttendeeLink: true });
+    },
+  };
+
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    attendee,
     port,
     config,
     state,

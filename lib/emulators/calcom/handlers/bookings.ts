@@ -1,6 +1,6 @@
 import { actingUser, requireUser } from "../auth";
 import { computeSlots } from "../availability";
-import { type Route, type RequestContext, bookingOut, ok } from "../core";
+import { type Core, type Route, type RequestContext, bookingOut, ok } from "../core";
 import { badRequest, forbidden, notFound, unauthorized } from "../http-error";
 import { type EmuBooking, type EmuEventType, newUid } from "../state";
 import { suffixEmail } from "./managed-users";
@@ -26,7 +26,7 @@ function requiresConfirmation(type: EmuEventType, start: number, now: number) {
   return start - now < threshold;
 }
 
-function assertAvailable(ctx: RequestContext, type: EmuEventType, start: number, lengthInMinutes: number, ignoreBookingUid?: string) {
+function assertAvailable(ctx: { core: Core }, type: EmuEventType, start: number, lengthInMinutes: number, ignoreBookingUid?: string) {
   const { state } = ctx.core;
   const owner = state.users.get(type.ownerId);
   const scheduleId = type.scheduleId ?? owner?.defaultScheduleId ?? null;
@@ -216,14 +216,7 @@ export const bookingRoutes: Route[] = [
     handler(ctx) {
       const booking = getBooking(ctx);
       if (ctx.body?.seatUid !== undefined) throw badRequest("Seated bookings are not supported by the emulator");
-      if (booking.status === "cancelled") throw badRequest("This booking has already been cancelled.");
-      if (booking.status === "rejected") throw badRequest(`Booking with uid=${booking.uid} was rejected and cannot be cancelled`);
-      booking.status = "cancelled";
-      booking.cancellationReason = typeof ctx.body?.cancellationReason === "string" ? ctx.body.cancellationReason : undefined;
-      booking.cancelledByEmail = actingUser(ctx.principal)?.email;
-      booking.updatedAt = ctx.core.state.now();
-      // handleCancelBooking.ts (before the 2026 fix): no metadata in the BOOKING_CANCELLED payload.
-      ctx.core.emit("BOOKING_CANCELLED", booking, { metadata: undefined, cancellationReason: booking.cancellationReason ?? null, cancelledBy: booking.cancelledByEmail ?? null });
+      cancelEmuBooking(ctx.core, booking, { reason: typeof ctx.body?.cancellationReason === "string" ? ctx.body.cancellationReason : undefined, cancelledBy: actingUser(ctx.principal)?.email });
       return ok(bookingOut(booking, ctx.core.state));
     },
   },
@@ -232,64 +225,97 @@ export const bookingRoutes: Route[] = [
     template: "/v2/bookings/{bookingUid}/reschedule",
     auth: "optional",
     handler(ctx) {
-      const { state, config } = ctx.core;
       const old = getBooking(ctx);
       const body = ctx.body ?? {};
       if (body.seatUid !== undefined) throw badRequest("Seated bookings are not supported by the emulator");
-      if (old.rescheduled) {
-        throw badRequest(`Can't reschedule booking with uid=${old.uid} because it has been rescheduled already. Please provide uid of the rescheduled booking: ${old.rescheduledToUid}`);
-      }
-      if (old.status === "cancelled" || old.status === "rejected") throw badRequest(`Can't reschedule booking with uid=${old.uid} because it has been ${old.status}`);
       const start = requireIsoInstant(body.start, "start");
-      const type = state.eventTypes.get(old.eventTypeId);
-      if (!type) throw notFound(`Event type with id=${old.eventTypeId} not found`);
-      const owner = state.users.get(type.ownerId)!;
-      assertAvailable(ctx, type, start, type.lengthInMinutes, old.uid);
-      let rescheduledBy: string | undefined;
-      if (body.rescheduledBy !== undefined) {
-        rescheduledBy = requireString(body, "rescheduledBy");
-        if (owner.oAuthClientId && rescheduledBy.includes("@")) rescheduledBy = suffixEmail(rescheduledBy, config.clientId);
-      }
-      const byOwner = rescheduledBy !== undefined && rescheduledBy.toLowerCase() === owner.email.toLowerCase();
-      const now = state.now();
-      const uid = newUid();
-      const booking: EmuBooking = {
-        ...old,
-        attendees: old.attendees.map((a) => ({ ...a })),
-        metadata: { ...old.metadata },
-        id: state.nextId("booking"),
-        uid,
-        status: requiresConfirmation(type, start, now) && !byOwner ? "pending" : "accepted",
-        start,
-        end: start + type.lengthInMinutes * 60_000,
-        location: `https://app.cal.com/video/${uid}`,
-        icsUid: `${uid}@Cal.com`,
-        createdAt: now,
-        updatedAt: now,
-        cancellationReason: undefined,
-        cancelledByEmail: undefined,
-        rejectionReason: undefined,
-        reschedulingReason: typeof body.reschedulingReason === "string" ? body.reschedulingReason : undefined,
-        rescheduledByEmail: rescheduledBy,
-        rescheduledFromUid: old.uid,
-        rescheduledToUid: undefined,
-        rescheduled: false,
-      };
-      old.status = "cancelled";
-      old.rescheduled = true;
-      old.rescheduledToUid = uid;
-      old.updatedAt = now;
-      state.bookings.set(uid, booking);
-      const extra = {
-        rescheduleUid: old.uid,
-        rescheduleId: old.id,
-        rescheduleStartTime: new Date(old.start).toISOString(),
-        rescheduleEndTime: new Date(old.end).toISOString(),
-        rescheduledBy: rescheduledBy ?? null,
-      };
-      ctx.core.emit(booking.status === "accepted" ? "BOOKING_RESCHEDULED" : "BOOKING_REQUESTED", booking, extra);
-      return ok(bookingOut(booking, state), 201);
+      const rescheduledBy = body.rescheduledBy !== undefined ? requireString(body, "rescheduledBy") : undefined;
+      const booking = rescheduleEmuBooking(ctx.core, old, { start, rescheduledBy, reason: typeof body.reschedulingReason === "string" ? body.reschedulingReason : undefined });
+      return ok(bookingOut(booking, ctx.core.state), 201);
     },
   },
 ];
 
+/**
+ * handleCancelBooking.ts: the booking becomes cancelled with `cancelledBy` (the acting user's email through the API;
+ * the attendee's email from the attendee's cancel link, CalEventParser.ts getCancelLink adds `cancelledBy`), and
+ * BOOKING_CANCELLED fires (before the 2026 fix, without metadata).
+ */
+export function cancelEmuBooking(core: Core, booking: EmuBooking, input: { reason?: string; cancelledBy?: string }) {
+  if (booking.status === "cancelled") throw badRequest("This booking has already been cancelled.");
+  if (booking.status === "rejected") throw badRequest(`Booking with uid=${booking.uid} was rejected and cannot be cancelled`);
+  booking.status = "cancelled";
+  booking.cancellationReason = input.reason;
+  booking.cancelledByEmail = input.cancelledBy;
+  booking.updatedAt = core.state.now();
+  core.emit("BOOKING_CANCELLED", booking, { metadata: undefined, cancellationReason: booking.cancellationReason ?? null, cancelledBy: booking.cancelledByEmail ?? null });
+}
+
+/**
+ * bookings.service.ts reschedule / handleNewBooking with rescheduleUid: a NEW booking (new uid,
+ * rescheduledFromUid = old uid, metadata copied); the old one becomes cancelled with rescheduledToUid. Pending again
+ * when the event type requires confirmation unless `rescheduledBy` is the owner (the attendee's reschedule link
+ * passes the attendee's email). BOOKING_RESCHEDULED when accepted, else BOOKING_REQUESTED with rescheduleUid.
+ */
+export function rescheduleEmuBooking(core: Core, old: EmuBooking, input: { start: number; rescheduledBy?: string; reason?: string; viaAttendeeLink?: boolean }): EmuBooking {
+  const { state, config } = core;
+  const ctx = { core };
+  const start = input.start;
+  if (old.rescheduled) {
+    throw badRequest(`Can't reschedule booking with uid=${old.uid} because it has been rescheduled already. Please provide uid of the rescheduled booking: ${old.rescheduledToUid}`);
+  }
+  if (old.status === "cancelled" || old.status === "rejected") throw badRequest(`Can't reschedule booking with uid=${old.uid} because it has been ${old.status}`);
+  const type = state.eventTypes.get(old.eventTypeId);
+  if (!type) throw notFound(`Event type with id=${old.eventTypeId} not found`);
+  const owner = state.users.get(type.ownerId)!;
+  assertAvailable(ctx, type, start, type.lengthInMinutes, old.uid);
+  let rescheduledBy: string | undefined;
+  if (input.rescheduledBy !== undefined) {
+    rescheduledBy = input.rescheduledBy;
+    // API v2 appends the managed user's +clientId suffix; the web booking page (attendee link) passes the email as is.
+    if (!input.viaAttendeeLink && owner.oAuthClientId && rescheduledBy.includes("@") && !isAttendee(old, rescheduledBy)) rescheduledBy = suffixEmail(rescheduledBy, config.clientId);
+  }
+  const byOwner = rescheduledBy !== undefined && rescheduledBy.toLowerCase() === owner.email.toLowerCase();
+  const now = state.now();
+  const uid = newUid();
+  const booking: EmuBooking = {
+    ...old,
+    attendees: old.attendees.map((a) => ({ ...a })),
+    metadata: { ...old.metadata },
+    id: state.nextId("booking"),
+    uid,
+    status: requiresConfirmation(type, start, now) && !byOwner ? "pending" : "accepted",
+    start,
+    end: start + type.lengthInMinutes * 60_000,
+    location: `https://app.cal.com/video/${uid}`,
+    icsUid: `${uid}@Cal.com`,
+    createdAt: now,
+    updatedAt: now,
+    cancellationReason: undefined,
+    cancelledByEmail: undefined,
+    rejectionReason: undefined,
+    reschedulingReason: input.reason,
+    rescheduledByEmail: rescheduledBy,
+    rescheduledFromUid: old.uid,
+    rescheduledToUid: undefined,
+    rescheduled: false,
+  };
+  old.status = "cancelled";
+  old.rescheduled = true;
+  old.rescheduledToUid = uid;
+  old.updatedAt = now;
+  state.bookings.set(uid, booking);
+  const extra = {
+    rescheduleUid: old.uid,
+    rescheduleId: old.id,
+    rescheduleStartTime: new Date(old.start).toISOString(),
+    rescheduleEndTime: new Date(old.end).toISOString(),
+    rescheduledBy: rescheduledBy ?? null,
+  };
+  ctx.core.emit(booking.status === "accepted" ? "BOOKING_RESCHEDULED" : "BOOKING_REQUESTED", booking, extra);
+  return booking;
+}
+
+function isAttendee(booking: EmuBooking, email: string) {
+  return booking.attendees.some((a) => a.email.toLowerCase() === email.toLowerCase());
+}

@@ -1,0 +1,108 @@
+import { addMinutes, getUnixTime, max } from "date-fns";
+import type Stripe from "stripe";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { Booking } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
+import { recordFinding } from "@/lib/ops/findings";
+import { recomputeLedger, requestRefund } from "@/lib/payments/ledger";
+import { delayedMethodsAllowed } from "@/lib/payments/checkout";
+import { getStripe, toAppError } from "@/lib/payments/stripe";
+import type { ConfirmOutcome, PaidCheckout } from "./confirm";
+import { type Tx, lockBooking } from "./cancel-access";
+import { completeMove } from "./reschedule-move";
+import { releaseHold } from "./release";
+
+const HELD = new Set(["PENDING_PAYMENT", "AWAITING_FUNDS"]);
+const APPLIED = new Set(["SUCCEEDED", "REFUNDED", "PARTIALLY_REFUNDED"]);
+const MIN_CHECKOUT_MINUTES = 31;
+
+/** A booking made by a dearer move: it is only ever paid through a difference Checkout Session. */
+export function isRescheduleHold(booking: Pick<Booking, "rescheduledFromId">): boolean {
+  return booking.rescheduledFromId !== null;
+}
+
+/**
+ * The Checkout Session for the difference of a dearer move.
+ * Idempotent by the hold's id, so concurrent or repeated requests get the same session and one payment row.
+ */
+export async function ensureDifferenceCheckout(holdId: string): Promise<Stripe.Checkout.Session> {
+  const hold = await db.booking.findUniqueOrThrow({ where: { id: holdId }, include: { student: { select: { email: true } } } });
+  if (!hold.rescheduledFromId) throw new Error(`booking ${holdId} is not a reschedule`);
+  const original = await db.booking.findUniqueOrThrow({ where: { id: hold.rescheduledFromId } });
+  const difference = hold.priceMinor - original.priceMinor;
+  const expiresAt = max([hold.holdExpiresAt ?? new Date(), addMinutes(new Date(), MIN_CHECKOUT_MINUTES)]);
+  const appUrl = env().APP_URL;
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await getStripe().checkout.sessions.create(
+      {
+        mode: "payment",
+        client_reference_id: hold.id,
+        customer_email: hold.student.email,
+        line_items: [{ quantity: 1, price_data: { currency: hold.currency, unit_amount: difference, product_data: { name: `Move to ${hold.title} (difference)` } } }],
+        // Same rule as a booking: delayed payment methods only when the session is far enough away for them to settle.
+        ...(delayedMethodsAllowed(hold.startsAt, new Date()) ? {} : { payment_method_types: ["card" as const] }),
+        metadata: { bookingId: hold.id, kind: "RESCHEDULE_DIFFERENCE", originalBookingId: original.id },
+        payment_intent_data: { metadata: { bookingId: hold.id, kind: "RESCHEDULE_DIFFERENCE" } },
+        expires_at: getUnixTime(expiresAt),
+        success_url: `${appUrl}/student/bookings/${hold.id}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${appUrl}/student/bookings/${original.id}?checkout=cancelled`,
+      },
+      { idempotencyKey: `checkout:${hold.id}` },
+    );
+  } catch (error) {
+    throw toAppError(error, "start the payment for the difference");
+  }
+  if (!session.url) throw new AppError("UPSTREAM_ERROR", "Stripe returned no checkout URL.");
+  await db.$transaction([
+    db.booking.update({ where: { id: hold.id }, data: { stripeCheckoutSessionId: session.id, checkoutUrl: session.url } }),
+    db.payment.upsert({
+      where: { stripeCheckoutSessionId: session.id },
+      create: { bookingId: hold.id, kind: "RESCHEDULE_DIFFERENCE", amountMinor: difference, currency: hold.currency, status: "PENDING", stripeCheckoutSessionId: session.id },
+      update: {},
+    }),
+  ]);
+  return session;
+}
+
+/**
+ * A paid difference (called from applyPaidCheckout with the hold's row locked): the move completes if the hold is
+ * still live and the original is still booked; otherwise (the hold lapsed, the original was cancelled or moved, the
+ * amount is wrong) the difference is refunded in full and the original stays as it was. Late redeliveries change
+ * nothing.
+ */
+export async function applyPaidDifference(tx: Tx, hold: Booking, paid: PaidCheckout): Promise<ConfirmOutcome> {
+  const existing = await tx.payment.findUnique({ where: { stripeCheckoutSessionId: paid.sessionId } });
+  if (existing && APPLIED.has(existing.status)) return "already-applied";
+  const payment = await tx.payment.upsert({
+    where: { stripeCheckoutSessionId: paid.sessionId },
+    create: { bookingId: hold.id, kind: "RESCHEDULE_DIFFERENCE", amountMinor: paid.amountMinor, currency: paid.currency, status: "SUCCEEDED", stripeCheckoutSessionId: paid.sessionId, stripePaymentIntentId: paid.paymentIntentId },
+    update: { status: "SUCCEEDED", stripePaymentIntentId: paid.paymentIntentId ?? undefined, amountMinor: paid.amountMinor, currency: paid.currency },
+  });
+  await recomputeLedger(tx, payment.id);
+  const original = hold.rescheduledFromId ? await lockBooking(tx, hold.rescheduledFromId) : null;
+  const now = new Date();
+  const expected = original ? hold.priceMinor - original.priceMinor : -1;
+  const matches = paid.amountMinor === expected && paid.currency.toLowerCase() === hold.currency.toLowerCase();
+  if (original && matches && HELD.has(hold.status) && original.status === "CONFIRMED" && hold.startsAt > now) {
+    const moved = await tx.booking.update({ where: { id: hold.id }, data: { status: "CONFIRMED", confirmedAt: now, holdExpiresAt: null } });
+    await completeMove(tx, original, moved, hold.rescheduledBy ?? "STUDENT", now);
+    return "confirmed";
+  }
+  const why = !matches
+    ? `Paid ${paid.amountMinor} ${paid.currency} for a difference of ${expected} ${hold.currency}.`
+    : original?.status !== "CONFIRMED"
+      ? "The original booking had changed before the difference was paid."
+      : "The difference was paid after the hold for the new time had ended.";
+  if (HELD.has(hold.status)) {
+    await releaseHold(tx, hold.id, "CANCELLED", `${why} The move was not made and the difference is being refunded.`, { expireCheckout: false, cause: "difference not applicable" });
+  } else {
+    await tx.booking.update({ where: { id: hold.id }, data: { cancelReason: `${why} The move was not made and the difference is being refunded.` } });
+  }
+  if (!matches) await recordFinding(tx, { kind: "amount-mismatch", subject: paid.sessionId, bookingId: hold.id, detail: why, fixed: true });
+  await requestRefund(tx, { paymentId: payment.id, amountMinor: null, reason: "reschedule-difference", key: `difference-unused:${paid.sessionId}`, cause: why });
+  log.warn("reschedule difference refunded", { holdId: hold.id, why });
+  return "refunding";
+}
