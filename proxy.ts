@@ -6,7 +6,8 @@ import { authSecret } from "@/lib/env";
  * First gate for role pages: a real HTTP redirect before any rendering (signed out -> /signin, wrong role ->
  * /forbidden). The page layouts check again on the server; API routes answer 401/403 JSON themselves.
  */
-const AREAS: { prefix: string; role: "COACH" | "STUDENT" }[] = [
+const AREAS: { prefix: string; role: "COACH" | "STUDENT" | "ADMIN" }[] = [
+  { prefix: "/admin", role: "ADMIN" },
   { prefix: "/coach", role: "COACH" },
   { prefix: "/student", role: "STUDENT" },
 ];
@@ -25,4 +26,4 @@ export async function proxy(req: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/coach/:path*", "/coach", "/student/:path*", "/student"] };
+export const config = { matcher: ["/admin/:path*", "/admin", "/coach/:path*", "/coach", "/student/:path*", "/student"] };

@@ -25,7 +25,7 @@ export async function requirePageUser(roles?: Role[], callbackPath?: string): Pr
 }
 
 export function homeFor(role: Role): string {
-  return role === "COACH" ? "/coach" : role === "STUDENT" ? "/student/bookings" : "/";
+  return role === "COACH" ? "/coach" : role === "STUDENT" ? "/student/bookings" : role === "ADMIN" ? "/admin/operations" : "/";
 }
 
 /**

@@ -8,6 +8,8 @@ export const DEMO_ACCOUNTS = [
   { email: "james.coach@coachbook.test", role: "COACH" as const, name: "James Carter", timeZone: "America/New_York" },
   { email: "priya.coach@coachbook.test", role: "COACH" as const, name: "Priya Raman", timeZone: "Asia/Kolkata" },
   { email: "sam.student@coachbook.test", role: "STUDENT" as const, name: "Sam Student", timeZone: "Europe/London" },
+  // Operations: /admin/operations (dead jobs, reconciliation findings, failed refunds).
+  { email: "ops.admin@coachbook.test", role: "ADMIN" as const, name: "Olu Operations", timeZone: "UTC" },
 ];
 
 interface CoachSeed {

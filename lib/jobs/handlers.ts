@@ -1,6 +1,7 @@
 import { CALCOM_BOOKING_JOBS } from "@/lib/booking/calcom";
 import { HOLD_JOBS } from "@/lib/booking/release";
 import { RESCHEDULE_JOBS } from "@/lib/booking/reschedule-calcom";
+import { OPS_JOBS } from "@/lib/ops/reconcile";
 import { STRIPE_JOBS } from "@/lib/payments/jobs";
 import type { JobHandler } from "./queue";
 
@@ -8,6 +9,7 @@ import type { JobHandler } from "./queue";
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...CALCOM_BOOKING_JOBS,
   ...HOLD_JOBS,
+  ...OPS_JOBS,
   ...STRIPE_JOBS,
   ...RESCHEDULE_JOBS,
 };

@@ -10,4 +10,5 @@ export const JOB = {
   bookingExpireHold: "booking.expire-hold",
   bookingFundsDeadline: "booking.funds-deadline",
   reconcile: "ops.reconcile",
+  prune: "ops.prune",
 } as const;

@@ -5,6 +5,7 @@ import { confirmFromStripe } from "@/lib/booking/confirm-from-stripe";
 import { createBooking } from "@/lib/booking/create";
 import { holdSlot } from "@/lib/booking/hold";
 import { sweepExpiredHolds } from "@/lib/booking/release";
+import { pastGrace, releaseWithoutStripe } from "../support/holds";
 import { db } from "@/lib/db/client";
 import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
@@ -97,7 +98,7 @@ describe("hold -> Stripe Checkout -> webhook", () => {
 
   it("releases an unpaid hold when it expires, expires the Checkout Session and frees the slot", async () => {
     const { booking, sessionId, offerings } = await book(6);
-    await db.booking.update({ where: { id: booking.id }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
+    await db.booking.update({ where: { id: booking.id }, data: { holdExpiresAt: pastGrace() } });
     expect(await sweepExpiredHolds()).toBe(1);
     await drainJobs(JOB_HANDLERS);
     expect((await reload(booking.id)).status).toBe("EXPIRED");
@@ -110,8 +111,8 @@ describe("hold -> Stripe Checkout -> webhook", () => {
   it("refunds in full a payment that arrives after its hold was released and the slot was taken", async () => {
     const { booking, sessionId, offerings } = await book(7);
     // The hold lapses (the Checkout Session is still open: its expire job has not run yet) and someone else books.
-    await db.booking.update({ where: { id: booking.id }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
-    await sweepExpiredHolds();
+    // Released without asking Stripe (it was unreachable three times), so the session is still open.
+    await releaseWithoutStripe(booking.id);
     const other = await createStudent();
     await holdSlot({ studentId: other.id, offeringId: offerings[0].id, start: booking.startsAt, studentTimeZone: "UTC", holdMinutes: 30 });
 
@@ -127,8 +128,8 @@ describe("hold -> Stripe Checkout -> webhook", () => {
 
   it("confirms a late payment when the released slot is still free", async () => {
     const { booking, sessionId } = await book(8);
-    await db.booking.update({ where: { id: booking.id }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
-    await sweepExpiredHolds();
+    // Released without asking Stripe (it was unreachable three times), so the session is still open.
+    await releaseWithoutStripe(booking.id);
     await stripe.pay(sessionId);
     await stripe.waitForDeliveries();
     const after = await reload(booking.id);
@@ -182,7 +183,8 @@ describe("hold -> Stripe Checkout -> webhook", () => {
   });
 
   it("releases the hold when a delayed payment fails", async () => {
-    const { booking, sessionId } = await book(10);
+    // Far enough ahead for Checkout to offer a delayed payment method (lib/payments/checkout.ts).
+    const { booking, sessionId } = await book(20);
     await stripe.pay(sessionId, { asyncPayment: "failed" });
     await stripe.waitForDeliveries();
     const after = await reload(booking.id);

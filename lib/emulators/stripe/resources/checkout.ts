@@ -18,6 +18,9 @@ import {
   validateCurrency,
 } from "./payments";
 
+/** Payment methods whose money arrives days after Checkout completes (checkout.session.async_payment_*). */
+const DELAYED_METHODS = new Set(["sepa_debit", "us_bank_account", "bacs_debit", "au_becs_debit", "acss_debit"]);
+
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 
@@ -155,6 +158,9 @@ export function createSession(ctx: EmulatorContext, p: ParamReader): CheckoutSes
   const locale = p.string("locale") ?? null;
   const submitType = p.enum("submit_type", ["auto", "book", "donate", "pay", "subscribe"]) ?? null;
   const paymentIntentData = readPaymentIntentData(p);
+  // Omitted: Stripe offers the methods enabled on the account (dynamic payment methods); modelled as card plus SEPA
+  // Direct Debit, so delayed-notification payments can be exercised. Given: exactly those methods.
+  const paymentMethodTypes = p.stringList("payment_method_types") ?? ["card", "sepa_debit"];
   const expand = p.expand();
   p.ignore(...IGNORED_SESSION_PARAMS, "redirect_on_completion", "optional_items", "permissions", "setup_intent_data", "subscription_data", "shipping_options", "managed_payments", "customer_account").done();
 
@@ -199,7 +205,7 @@ export function createSession(ctx: EmulatorContext, p: ParamReader): CheckoutSes
     customer_details: customer ? { address: null, business_name: null, email: customer.email, individual_name: null, name: customer.name, phone: null, tax_exempt: "none", tax_ids: [] } : null,
     metadata,
     payment_intent: null,
-    payment_method_types: ["card"],
+    payment_method_types: paymentMethodTypes,
     success_url: successUrl,
     cancel_url: cancelUrl ?? null,
     url: hostedUrl(ctx, id),
@@ -372,6 +378,9 @@ export function paySession(ctx: EmulatorContext, sessionId: string, opts: PayOpt
   session.url = null;
 
   if (opts.asyncPayment) {
+    if (!session.payment_method_types.some((type) => DELAYED_METHODS.has(type))) {
+      throw invalidRequest(`This Checkout Session offers only ${session.payment_method_types.join(", ")}; a delayed-notification payment method is not available on it.`, { param: "payment_method_types" });
+    }
     const charge = markProcessing(ctx, pi, pm);
     session.payment_status = "unpaid";
     internals.pendingAsync = opts.asyncPayment;
