@@ -59,7 +59,7 @@ describe("policy refunds at every tier boundary, to the second", () => {
     ["exactly 2 h before", 2 * H, 2500],
     ["2 h minus 1 s", 2 * H - 1000, 0],
     ["1 s before the start", 1000, 0],
-  ])("a student cancelling %s gets %i back", async (_label, noticeMs, expected) => {
+  ])("a student cancelling %s (notice %i ms) gets %i back", async (_label, noticeMs, expected) => {
     const { booking, asStudent } = await paidBooking();
     const now = new Date(booking.startsAt.getTime() - noticeMs);
     const dry = await cancelBooking(asStudent, { bookingId: booking.id, dryRun: true }, now);
