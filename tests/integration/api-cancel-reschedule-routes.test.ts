@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actAs, jsonRequest, noParams } from "../support/session";
+import { POST as cancelRoute } from "@/app/api/calcom/cancel-booking/route";
+import { POST as rescheduleRoute } from "@/app/api/calcom/reschedule-booking/route";
+import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { createBooking } from "@/lib/booking/create";
+import { db } from "@/lib/db/client";
+import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
+import { JOB_HANDLERS } from "@/lib/jobs/handlers";
+import { drainJobs } from "@/lib/jobs/queue";
+import { createCoach, createStudent, futureHour } from "../support/fixtures";
+import { startRouteServer } from "../support/webhook-server";
+
+/** The two routes stay thin (route() owns auth and errors): status codes and the answer shapes of issue #8. */
+let stripe: StripeEmulator;
+let app: Awaited<ReturnType<typeof startRouteServer>>;
+beforeAll(async () => {
+  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook });
+  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
+  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_routes2", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, APP_URL: "http://127.0.0.1:3999" });
+  for (const key of ["CALCOM_API_KEY", "CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET"]) delete process.env[key];
+});
+afterAll(async () => {
+  actAs(null);
+  await stripe?.stop();
+  await app?.stop();
+});
+
+type U = { id: string; name: string; email: string; role: "COACH" | "STUDENT" | "ADMIN"; timeZone: string };
+const as = (u: U) => actAs({ id: u.id, name: u.name, email: u.email, role: u.role, timeZone: u.timeZone });
+const cancel = (body: unknown) => cancelRoute(jsonRequest("/api/calcom/cancel-booking", body), noParams);
+const reschedule = (body: unknown) => rescheduleRoute(jsonRequest("/api/calcom/reschedule-booking", body), noParams);
+
+async function paidBooking() {
+  const fixture = await createCoach({ offerings: [{ title: "A", priceMinor: 5000 }, { title: "B", priceMinor: 7000 }, { title: "C", priceMinor: 5000, currency: "usd" }] });
+  const student = await createStudent();
+  const created = await createBooking(student, { offeringId: fixture.offerings[0].id, start: futureHour(5).toISOString(), timeZone: "UTC" });
+  const booking = await db.booking.findUniqueOrThrow({ where: { id: created.bookingId } });
+  await stripe.pay(booking.stripeCheckoutSessionId!);
+  await stripe.waitForDeliveries();
+  await drainJobs(JOB_HANDLERS);
+  return { ...fixture, student, booking };
+}
+
+describe("POST /api/calcom/cancel-booking", () => {
+  it("answers 401 signed out, 404 to anyone but the student, coach or an admin, 400 for bad input", async () => {
+    const { booking } = await paidBooking();
+    actAs(null);
+    expect((await cancel({ bookingId: booking.id })).status).toBe(401);
+    as(await createStudent());
+    const hidden = await cancel({ bookingId: booking.id, dryRun: true });
+    expect(hidden.status).toBe(404);
+    expect((await hidden.json()).error.code).toBe("NOT_FOUND");
+    expect((await cancel({ bookingId: 42 })).status).toBe(400);
+    expect((await cancel("{nope")).status).toBe(400);
+  });
+
+  it("answers the issue's shape for a dry run and the real cancel, then 409 for a session that started", async () => {
+    const { booking, student, user } = await paidBooking();
+    as(student);
+    const dry = await cancel({ bookingId: booking.id, dryRun: true });
+    expect(dry.status).toBe(200);
+    const dryBody = await dry.json();
+    expect(dryBody).toEqual({
+      bookingId: booking.id,
+      status: "CANCELLED",
+      refund: { amountMinor: 5000, currency: "eur", status: "pending" },
+      policy: { version: 2, refundTiers: [{ minHoursBefore: 24, percent: 100 }, { minHoursBefore: 2, percent: 50 }], rescheduleCutoffHours: 12, maxReschedules: 2 },
+    });
+    as(user);
+    const real = await cancel({ bookingId: booking.id, reason: "Travelling" });
+    expect(await real.json()).toEqual(dryBody);
+
+    const second = await paidBooking();
+    await db.booking.update({ where: { id: second.booking.id }, data: { startsAt: new Date(Date.now() - 60_000), blockedFrom: new Date(Date.now() - 60_000) } });
+    as(second.student);
+    const started = await cancel({ bookingId: second.booking.id });
+    expect(started.status).toBe(409);
+    expect((await started.json()).error.message).toMatch(/already started/);
+  });
+});
+
+describe("POST /api/calcom/reschedule-booking", () => {
+  it("answers 400 for another currency or a bad zone, 404 for outsiders, and 200 with the difference and a Checkout URL", async () => {
+    const { booking, student, offerings } = await paidBooking();
+    const start = new Date(booking.startsAt.getTime() + 86_400_000).toISOString();
+    as(await createStudent());
+    expect((await reschedule({ bookingId: booking.id, start, timeZone: "UTC" })).status).toBe(404);
+    as(student);
+    expect((await reschedule({ bookingId: booking.id, start, timeZone: "Mars/Base" })).status).toBe(400);
+    const currency = await reschedule({ bookingId: booking.id, start, timeZone: "UTC", offeringId: offerings[2].id });
+    expect(currency.status).toBe(400);
+    expect((await currency.json()).error.message).toMatch(/same currency/);
+    const dearer = await reschedule({ bookingId: booking.id, start, timeZone: "UTC", offeringId: offerings[1].id });
+    expect(dearer.status).toBe(200);
+    const body = await dearer.json();
+    expect(body).toMatchObject({ bookingId: booking.id, status: "AWAITING_PAYMENT", difference: { amountMinor: 2000, currency: "eur" } });
+    expect(body.checkoutUrl).toContain(stripe.url.replace("http://", ""));
+  });
+});
