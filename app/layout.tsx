@@ -21,6 +21,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           { href: "/coach", label: "Dashboard" },
           { href: "/coach/availability", label: "Availability" },
           { href: "/coach/offerings", label: "Offerings" },
+          { href: "/coach/policy", label: "Policy" },
           { href: "/coach/bookings", label: "Bookings" },
         ]
       : user?.role === "STUDENT"

@@ -5,7 +5,7 @@ import { formatMoney } from "@/lib/money";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { StatusBadge } from "./status-badge";
 
-export function BookingList({ items, timeZone, empty, hrefBase }: { items: BookingListItem[]; timeZone: string; empty: string; hrefBase?: string }) {
+export function BookingList({ items, timeZone, empty, hrefBase, actions }: { items: BookingListItem[]; timeZone: string; empty: string; hrefBase?: string; actions?: Record<string, React.ReactNode> }) {
   if (items.length === 0) return <EmptyState title={empty} />;
   return (
     <ul className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="booking-list">
@@ -26,7 +26,12 @@ export function BookingList({ items, timeZone, empty, hrefBase }: { items: Booki
             </div>
           </div>
         );
-        return <li key={b.id}>{hrefBase ? <Link href={`${hrefBase}/${b.id}`} className="block hover:bg-slate-50">{body}</Link> : body}</li>;
+        return (
+          <li key={b.id} data-booking-id={b.id}>
+            {hrefBase ? <Link href={`${hrefBase}/${b.id}`} className="block hover:bg-slate-50">{body}</Link> : body}
+            {actions?.[b.id] ? <div className="px-5 pb-4">{actions[b.id]}</div> : null}
+          </li>
+        );
       })}
     </ul>
   );

@@ -41,8 +41,8 @@ export async function listCoachBookings(coachUserId: string) {
   if (!coach) throw new AppError("NOT_FOUND", "No coach profile for this account.");
   return upcomingAndPast(async (when, order) => {
     const rows = await db.booking.findMany({
-      // Abandoned holds are noise for a coach; they see live, confirmed and cancelled bookings.
-      where: { coachId: coach.id, status: { in: ["PENDING_PAYMENT", "CONFIRMED", "CANCELLED"] }, ...when },
+      // Abandoned holds are noise for a coach; they see live, confirmed, cancelled and rescheduled bookings.
+      where: { coachId: coach.id, status: { in: ["PENDING_PAYMENT", "AWAITING_FUNDS", "CONFIRMED", "CANCELLED", "RESCHEDULED"] }, ...when },
       include: { student: { select: { name: true } } },
       orderBy: { startsAt: order },
       take: LIST_LIMIT,

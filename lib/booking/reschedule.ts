@@ -118,7 +118,8 @@ async function rescheduleLocked(tx: Tx, caller: Caller, input: RescheduleBooking
     endsAt: end,
     blockedFrom: blocked.from,
     blockedUntil: blocked.until,
-    studentTimeZone: input.timeZone,
+    // The zone the student reads times in; a coach or admin moving it does not change it.
+    studentTimeZone: actor === "STUDENT" ? input.timeZone : booking.studentTimeZone,
     title: offering.title,
     priceMinor: offering.priceMinor,
     currency: booking.currency,
