@@ -26,6 +26,8 @@ interface Props {
   offerings: ActionOffering[];
   /** Plain-language lines of the booking's policy snapshot. */
   policyLines: string[];
+  /** Why this viewer cannot move it now (shown instead of the button). */
+  rescheduleBlocked?: string | null;
   timeZone: string;
   startsAt: string;
   /** After a move, where the new booking is shown (`${base}/${id}`); without it the page refreshes. */
@@ -54,11 +56,15 @@ async function post<T>(url: string, body: unknown): Promise<{ ok: true; data: T 
 export function BookingActions(props: Props) {
   const [open, setOpen] = useState<"cancel" | "move" | null>(null);
   const live = props.status === "CONFIRMED" || props.status === "PENDING_PAYMENT" || props.status === "AWAITING_FUNDS";
-  if (!live || new Date(props.startsAt) <= new Date()) return null;
+  const actionable = live && new Date(props.startsAt) > new Date();
+  // An open dialog stays (with its outcome) when the page refreshes under it and the booking is no longer live.
+  if (!actionable && !open) return null;
   return (
     <div className="mt-6 border-t border-slate-200 pt-5" data-testid="booking-actions">
-      <div className="flex flex-wrap gap-3">
-        {props.status === "CONFIRMED" ? (
+      <div className={`flex flex-wrap gap-3 ${actionable ? "" : "hidden"}`}>
+        {props.status === "CONFIRMED" && props.rescheduleBlocked ? (
+          <p className="text-sm text-slate-600" data-testid="reschedule-blocked">{props.rescheduleBlocked}</p>
+        ) : props.status === "CONFIRMED" ? (
           <button type="button" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50" onClick={() => setOpen("move")} data-testid="open-reschedule">
             Reschedule
           </button>

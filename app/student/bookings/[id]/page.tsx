@@ -20,7 +20,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const { checkout } = await searchParams;
   const user = await requirePageUser(["STUDENT"], `/student/bookings/${id}`);
   const booking = await getBookingForUser(id, user.id);
-  const actions = await bookingActionData(booking);
+  const actions = await bookingActionData(booking, "STUDENT");
   return (
     <BookingStatusProvider initial={booking.status}>
       <div className="mx-auto max-w-2xl">
@@ -49,6 +49,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
             offeringId={booking.offeringId}
             offerings={actions.offerings}
             policyLines={actions.policyLines}
+            rescheduleBlocked={actions.rescheduleBlocked}
             timeZone={user.timeZone}
             startsAt={booking.startsAt.toISOString()}
             bookingHrefBase="/student/bookings"
