@@ -34,14 +34,14 @@ const HELD = new Set(["PENDING_PAYMENT", "AWAITING_FUNDS"]);
  *   savepoint. A booking that ended for any other reason (cancelled, refused by Cal.com, rescheduled) is refunded.
  */
 export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: PaidCheckout): Promise<ConfirmOutcome> {
+  // A dearer move's difference has its own rules and lock order (lib/booking/reschedule-payment.ts).
+  if (await isRescheduleHold(tx, paid.bookingId)) return applyPaidDifference(tx, paid);
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM bookings WHERE id = ${paid.bookingId} FOR UPDATE`;
   const booking = locked.length ? await tx.booking.findUnique({ where: { id: paid.bookingId } }) : null;
   if (!booking) {
     log.warn("paid checkout for an unknown booking", { bookingId: paid.bookingId, sessionId: paid.sessionId });
     return "unknown-booking";
   }
-  // A dearer move's difference has its own rules (lib/booking/reschedule-payment.ts).
-  if (isRescheduleHold(booking)) return applyPaidDifference(tx, booking, paid);
   const existing = await tx.payment.findUnique({ where: { stripeCheckoutSessionId: paid.sessionId } });
   if (existing && APPLIED.has(existing.status)) return "already-applied";
   const payment = await tx.payment.upsert({

@@ -18,9 +18,13 @@ const HELD = new Set(["PENDING_PAYMENT", "AWAITING_FUNDS"]);
 const APPLIED = new Set(["SUCCEEDED", "REFUNDED", "PARTIALLY_REFUNDED"]);
 const MIN_CHECKOUT_MINUTES = 31;
 
-/** A booking made by a dearer move: it is only ever paid through a difference Checkout Session. */
-export function isRescheduleHold(booking: Pick<Booking, "rescheduledFromId">): boolean {
-  return booking.rescheduledFromId !== null;
+/**
+ * A booking made by a move: it is only ever paid through a difference Checkout Session. (rescheduledFromId is set
+ * when the row is created and never changes, so reading it before any lock is safe.)
+ */
+export async function isRescheduleHold(tx: Tx, bookingId: string): Promise<boolean> {
+  const row = await tx.booking.findUnique({ where: { id: bookingId }, select: { rescheduledFromId: true } });
+  return Boolean(row?.rescheduledFromId);
 }
 
 /**
@@ -68,12 +72,16 @@ export async function ensureDifferenceCheckout(holdId: string): Promise<Stripe.C
 }
 
 /**
- * A paid difference (called from applyPaidCheckout with the hold's row locked): the move completes if the hold is
+ * A paid difference (dispatched from applyPaidCheckout, whoever calls it: webhook, success page, expiry job): the move completes if the hold is
  * still live and the original is still booked; otherwise (the hold lapsed, the original was cancelled or moved, the
  * amount is wrong) the difference is refunded in full and the original stays as it was. Late redeliveries change
  * nothing.
  */
-export async function applyPaidDifference(tx: Tx, hold: Booking, paid: PaidCheckout): Promise<ConfirmOutcome> {
+export async function applyPaidDifference(tx: Tx, paid: PaidCheckout): Promise<ConfirmOutcome> {
+  // Lock order: the original booking, then the hold (as cancel and reschedule do), so they never deadlock.
+  const originalId = (await tx.booking.findUniqueOrThrow({ where: { id: paid.bookingId }, select: { rescheduledFromId: true } })).rescheduledFromId;
+  const original = originalId ? await lockBooking(tx, originalId) : null;
+  const hold = (await lockBooking(tx, paid.bookingId))!;
   const existing = await tx.payment.findUnique({ where: { stripeCheckoutSessionId: paid.sessionId } });
   if (existing && APPLIED.has(existing.status)) return "already-applied";
   const payment = await tx.payment.upsert({
@@ -82,7 +90,6 @@ export async function applyPaidDifference(tx: Tx, hold: Booking, paid: PaidCheck
     update: { status: "SUCCEEDED", stripePaymentIntentId: paid.paymentIntentId ?? undefined, amountMinor: paid.amountMinor, currency: paid.currency },
   });
   await recomputeLedger(tx, payment.id);
-  const original = hold.rescheduledFromId ? await lockBooking(tx, hold.rescheduledFromId) : null;
   const now = new Date();
   const expected = original ? hold.priceMinor - original.priceMinor : -1;
   const matches = paid.amountMinor === expected && paid.currency.toLowerCase() === hold.currency.toLowerCase();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { cancelBooking } from "@/lib/booking/cancel";
+import { confirmFromStripe } from "@/lib/booking/confirm-from-stripe";
 import { createBooking } from "@/lib/booking/create";
 import { holdSlot } from "@/lib/booking/hold";
 import { rescheduleBooking } from "@/lib/booking/reschedule";
@@ -165,6 +166,36 @@ describe("dearer", () => {
     const paid = after.payments.filter((p) => p.status !== "PENDING" && p.status !== "FAILED");
     expect(paid.map((p) => [p.kind, p.amountMinor])).toEqual([["RESCHEDULE_DIFFERENCE", 3000]]);
     for (const p of paid) expect(p.refunds.reduce((s, r) => s + r.amountMinor, 0)).toBe(p.amountMinor);
+  });
+});
+
+describe("races", () => {
+  it.each([0, 1, 2])("a cancel racing the difference payment ends consistent (run %i): moved or refunded, never both", async (run) => {
+    const { booking, dearer, asStudent } = await paidBooking(4 + run);
+    const pending = await rescheduleBooking(asStudent, { bookingId: booking.id, start: at(booking.startsAt, 60 * 26), timeZone: "UTC", offeringId: dearer.id });
+    const hold = await load(pending.pendingBookingId!);
+    stripe.faults.holdWebhooks();
+    await stripe.pay(hold.stripeCheckoutSessionId!);
+    const outcomes = await Promise.allSettled([
+      confirmFromStripe(hold.id, { id: asStudent.id, role: "STUDENT", name: "s", email: "s@example.com", timeZone: "UTC" }),
+      cancelBooking(asStudent, { bookingId: booking.id }, new Date(booking.startsAt.getTime() - 48 * H)),
+    ]);
+    stripe.faults.releaseWebhooks();
+    await stripe.waitForDeliveries();
+    await drainJobs(JOB_HANDLERS);
+    const original = await load(booking.id);
+    const moved = await load(hold.id);
+    // Deadlocks would surface as rejected promises with a database error; only the "already moved" 409 is allowed.
+    for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ code: "INVALID_STATE" });
+    if (original.status === "RESCHEDULED") {
+      expect(moved.status).toBe("CONFIRMED");
+      expect(moved.payments.flatMap((p) => p.refunds)).toEqual([]);
+    } else {
+      expect(original.status).toBe("CANCELLED");
+      expect(moved.status).toBe("CANCELLED");
+      const refundedTotal = [...original.payments, ...moved.payments].flatMap((p) => p.refunds).reduce((s, r) => s + r.amountMinor, 0);
+      expect(refundedTotal).toBe(5000 + 3000);
+    }
   });
 });
 
