@@ -72,7 +72,11 @@ export async function applyCalcomEnded(bookingId: string, remote: CalcomBooking)
     if (locked.calcomBookingUid !== remote.uid) await tx.booking.update({ where: { id: bookingId }, data: { calcomBookingUid: remote.uid } });
     await cancelLocked(tx, locked, { actor, reason, now: new Date(), calcomAlreadyEnded: true, calcomStatus: remote.status });
     if (locked.status !== "CONFIRMED") {
-      await tx.booking.update({ where: { id: bookingId }, data: { notice: "The coach declined this time while you were paying, so it was released. Nothing was charged; if a payment went through, it is refunded in full." } });
+      const notice =
+        who === "STUDENT"
+          ? "You cancelled this booking in Cal.com before paying, so the time was released. If a payment went through, it is refunded in full."
+          : "The coach declined this time while you were paying, so it was released. Nothing was charged; if a payment went through, it is refunded in full.";
+      await tx.booking.update({ where: { id: bookingId }, data: { notice } });
     }
     if (who === "UNKNOWN") await recordFinding(tx, { kind: "calcom-mismatch", subject: bookingId, bookingId, detail: `Cal.com booking ${remote.uid} was ${verb} by ${remote.cancelledByEmail ?? "nobody recorded"}; cancelled here with a full refund.`, fixed: true });
   });
@@ -156,7 +160,25 @@ async function moveBackInCalcom(booking: Booking, api: Api, remote: CalcomBookin
   // Follow the uid first: if we crash after Cal.com answered, the retry finds the chain from here.
   await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: remote.uid } });
   const host = remote.hosts[0]?.email;
-  const back = await api.bookings.reschedule(remote.uid, { start: booking.startsAt.toISOString(), rescheduledBy: host, reschedulingReason: `Not allowed by Coachbook: ${refusal}` });
+  let back: CalcomBooking;
+  try {
+    back = await api.bookings.reschedule(remote.uid, { start: booking.startsAt.toISOString(), rescheduledBy: host, reschedulingReason: `Not allowed by Coachbook: ${refusal}` });
+  } catch (error) {
+    const taken = calendarRefusal(error);
+    if (!taken) throw error;
+    // The original time is gone in Cal.com too: neither time can be kept in both systems. Cancel both, refund in
+    // full (the student is not at fault), and tell an operator.
+    await api.bookings.cancel(remote.uid, { cancellationReason: `Could not be kept: ${refusal}` }).catch((e) => log.warn("could not cancel the moved Cal.com booking", { uid: remote.uid, error: e }));
+    await db.$transaction(async (tx) => {
+      const locked = await lockBooking(tx, booking.id);
+      if (!locked) return;
+      await tx.booking.update({ where: { id: booking.id }, data: { calcomReleasedAt: new Date() } });
+      await cancelLocked(tx, locked, { actor: "SYSTEM", reason: `the session was moved in Cal.com onto a time that is not possible (${refusal}) and its original time is no longer free there; refunded in full`, now: new Date(), calcomAlreadyEnded: true, calcomStatus: "cancelled" });
+      await tx.booking.update({ where: { id: booking.id }, data: { notice: "This session was moved in Cal.com to a time that could not be kept, and the original time was no longer free. It is cancelled and refunded in full." } });
+      await recordFinding(tx, { kind: "calcom-mismatch", subject: booking.id, bookingId: booking.id, detail: `Cal.com move of ${remote.uid} refused (${refusal}); original time taken in Cal.com (${taken}). Cancelled and refunded in full.`, fixed: true });
+    });
+    return;
+  }
   let status = back.status;
   if (status === "pending") status = (await api.bookings.confirm(back.uid)).status;
   await db.booking.update({

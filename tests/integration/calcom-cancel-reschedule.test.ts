@@ -193,6 +193,11 @@ describe("rescheduled in Cal.com", () => {
     expect(cal.state.bookings.get(moved.uid)!.status).toBe("accepted");
     expect(cal.state.bookings.get(booking.calcomBookingUid!)!.rescheduledToUid).toBe(moved.uid);
     expect(refunded(fresh)).toBe(0);
+    // Replays (of the hint for either booking) change nothing.
+    for (const id of [booking.id, fresh.id]) await enqueue(db, { kind: JOB.calcomReconcile, payload: { bookingId: id }, dedupeKey: `replay:${id}` });
+    await settle();
+    expect(await db.booking.count({ where: { seriesId: booking.id } })).toBe(1);
+    expect(await load(fresh.id)).toMatchObject({ status: "CONFIRMED", calcomBookingUid: moved.uid, startsAt: fresh.startsAt });
   });
 
   it("by the attendee, not allowed (inside the cut-off): moved back in Cal.com, original kept, student told", async () => {
@@ -208,6 +213,23 @@ describe("rescheduled in Cal.com", () => {
     // Exactly one live Cal.com booking for this session.
     const live = [...cal.state.bookings.values()].filter((b) => b.metadata.bookingId === booking.id && (b.status === "accepted" || b.status === "pending"));
     expect(live).toHaveLength(1);
+  });
+
+  it("not allowed, and the original time was taken in Cal.com meanwhile: cancelled in both with a full refund", async () => {
+    const ctx = await setup();
+    const booking = await paid(ctx, ctx.slots[6]);
+    await setSnapshot(booking.id, { rescheduleCutoffHours: 5000 });
+    cal.faults.holdWebhooks();
+    const moved = cal.attendee.reschedule(booking.calcomBookingUid!, { start: ctx.slots[13] });
+    // Someone books the freed original time directly in Cal.com before we react.
+    const offering = await db.offering.findUniqueOrThrow({ where: { id: ctx.offerings[0].id } });
+    await (await coachApi(ctx.coach.id)).bookings.create({ start: booking.startsAt.toISOString(), eventTypeId: offering.calcomEventTypeId!, attendee: { name: "Walk-in", email: "walkin@example.com", timeZone: "UTC" } });
+    await cal.faults.releaseWebhooks();
+    await settle();
+    const after = await load(booking.id);
+    expect(after).toMatchObject({ status: "CANCELLED", endedBy: "SYSTEM", notice: expect.stringMatching(/refunded in full/) });
+    expect(refunded(after)).toBe(5000);
+    expect(cal.state.bookings.get(moved.uid)!.status).toBe("cancelled");
   });
 
   it("onto a time that collides with another live booking: never double-booked in either system", async () => {
