@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actAs, jsonRequest, noParams } from "../support/session";
 import { POST as cancelRoute } from "@/app/api/calcom/cancel-booking/route";
 import { POST as rescheduleRoute } from "@/app/api/calcom/reschedule-booking/route";
+import { GET as getPolicy, PUT as putPolicy } from "@/app/api/coach/policy/route";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { createBooking } from "@/lib/booking/create";
 import { db } from "@/lib/db/client";
@@ -96,5 +97,27 @@ describe("POST /api/calcom/reschedule-booking", () => {
     const body = await dearer.json();
     expect(body).toMatchObject({ bookingId: booking.id, status: "AWAITING_PAYMENT", difference: { amountMinor: 2000, currency: "eur" } });
     expect(body.checkoutUrl).toContain(stripe.url.replace("http://", ""));
+  });
+});
+
+describe("GET/PUT /api/coach/policy", () => {
+  it("validates with clear messages, saves, and the next booking snapshots it (earlier ones keep theirs)", async () => {
+    const { booking, user, offerings, student } = await paidBooking();
+    as(student);
+    expect((await getPolicy(jsonRequest("/api/coach/policy"), noParams)).status).toBe(403);
+    as(user);
+    const put = (body: unknown) => putPolicy(jsonRequest("/api/coach/policy", body, { method: "PUT" }), noParams);
+    const good = { fullRefundHoursBefore: 48, partialRefundHoursBefore: 6, lateCancelRefundPercent: 25, rescheduleCutoffHours: 24, maxReschedules: 1 };
+    const bad = await put({ ...good, partialRefundHoursBefore: 72 });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatchObject({ code: "VALIDATION", details: { fields: { partialRefundHoursBefore: expect.stringMatching(/must not be longer than the full-refund notice/) } } });
+    expect((await put({ ...good, lateCancelRefundPercent: 150 })).status).toBe(400);
+    expect((await put({ ...good, maxReschedules: 1.5 })).status).toBe(400);
+    const saved = await put(good);
+    expect(saved.status).toBe(200);
+    expect((await saved.json()).summary).toContain("Cancel from 48 down to 6 hours before the start: 25% refund.");
+    const next = await createBooking(student, { offeringId: offerings[0].id, start: futureHour(9).toISOString(), timeZone: "UTC" });
+    expect((await db.booking.findUniqueOrThrow({ where: { id: next.bookingId } })).policy).toEqual({ version: 2, refundTiers: [{ minHoursBefore: 48, percent: 100 }, { minHoursBefore: 6, percent: 25 }], rescheduleCutoffHours: 24, maxReschedules: 1 });
+    expect((await db.booking.findUniqueOrThrow({ where: { id: booking.id } })).policy).toMatchObject({ refundTiers: [{ minHoursBefore: 24, percent: 100 }, { minHoursBefore: 2, percent: 50 }] });
   });
 });
