@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { SessionUser } from "@/lib/auth/session";
 import { getStripe, isPaidSession, paidCheckoutFrom, toAppError } from "@/lib/payments/stripe";
+import { refundSummary } from "@/lib/payments/ledger";
 import { applyPaidCheckout } from "./confirm";
 
 /**
@@ -30,7 +31,9 @@ export async function confirmFromStripe(bookingId: string, caller: SessionUser) 
 }
 
 export async function bookingStatusView(bookingId: string) {
-  const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
+  const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: { include: { refunds: true } } } });
+  // The true state of the money, from the refund rows: pending, succeeded and failed are told apart.
+  const refund = refundSummary(b.payments.flatMap((p) => p.refunds));
   return {
     id: b.id,
     status: b.status,
@@ -41,6 +44,8 @@ export async function bookingStatusView(bookingId: string) {
     currency: b.currency,
     calcomStatus: b.calcomStatus,
     cancelReason: b.cancelReason,
-    refundedMinor: b.payments.reduce((sum, p) => sum + p.amountRefundedMinor, 0),
+    calcomRefusal: b.calcomRefusal,
+    refundedMinor: refund.refundedMinor,
+    refund,
   };
 }

@@ -4,6 +4,7 @@ import { Card, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { getBookingForUser } from "@/lib/booking/queries";
 import { formatMoney } from "@/lib/money";
+import { refundSummary } from "@/lib/payments/ledger";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { BookingStatusProvider, LiveStatusBadge } from "./booking-status";
 import { PaymentWatcher } from "./payment-watcher";
@@ -17,7 +18,10 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const { checkout } = await searchParams;
   const user = await requirePageUser(["STUDENT"], `/student/bookings/${id}`);
   const booking = await getBookingForUser(id, user.id);
-  const refunded = booking.payments.reduce((sum, p) => sum + p.amountRefundedMinor, 0);
+  // The true state of the money, from the refund rows (a failed refund is not shown as refunded).
+  const refund = refundSummary(booking.payments.flatMap((p) => p.refunds));
+  // "On your coach's calendar" only once Cal.com has accepted it; coaches without Cal.com have only this app.
+  const calendar = booking.calcomStatus === "accepted" ? "accepted" : booking.calcomBookingUid || booking.offering.calcomEventTypeId ? "pending" : "none";
   return (
     <BookingStatusProvider initial={booking.status}>
       <div className="mx-auto max-w-2xl">
@@ -26,11 +30,14 @@ export default async function BookingPage({ params, searchParams }: Props) {
           <dl className="grid gap-4 text-sm sm:grid-cols-2">
             <div><dt className="text-slate-500">When ({user.timeZone})</dt><dd className="font-medium">{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</dd></div>
             <div><dt className="text-slate-500">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
-            {refunded > 0 ? <div><dt className="text-slate-500">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refunded, booking.currency)}</dd></div> : null}
+            {refund.refundedMinor > 0 ? <div><dt className="text-slate-500">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refund.refundedMinor, booking.currency)}</dd></div> : null}
+            {refund.pendingMinor > 0 ? <div><dt className="text-slate-500">Refund on its way</dt><dd className="font-medium" data-testid="refund-pending">{formatMoney(refund.pendingMinor, booking.currency)}</dd></div> : null}
+            {refund.failedMinor > 0 && refund.state === "failed" ? <div className="sm:col-span-2"><dt className="text-slate-500">Refund problem</dt><dd className="font-medium text-red-700" data-testid="refund-failed">A refund of {formatMoney(refund.failedMinor, booking.currency)} did not go through. Our team has been alerted and will return the money another way.</dd></div> : null}
             {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-500">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
           </dl>
           <PaymentWatcher
             bookingId={booking.id}
+            calendar={calendar}
             checkout={checkout === "success" ? "success" : checkout === "cancelled" ? "cancelled" : null}
             checkoutUrl={booking.status === "PENDING_PAYMENT" ? booking.checkoutUrl : null}
             holdExpiresLabel={booking.holdExpiresAt ? formatTimeInZone(booking.holdExpiresAt, user.timeZone) : null}
