@@ -56,6 +56,12 @@ const confirmInCalcom: JobHandler = async (payload) => {
   let uid = booking.calcomBookingUid;
   if (uid) {
     const current = await api.bookings.get(uid);
+    // Confirming an accepted booking is a 400 "Booking already confirmed" (../shared/calcom/CONTRACT.md): a run that
+    // was interrupted after Cal.com accepted it (the process died) only records the result.
+    if (current.status === "accepted") {
+      await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: uid }, data: { calcomStatus: "accepted" } });
+      return;
+    }
     if (current.status === "rejected" || current.status === "cancelled") {
       // Ended by us (the hold lapsed, then the payment re-took the slot): book it again. Ended by the coach:
       // they do not want this session, so it is cancelled and refunded, not forced back onto their calendar.
