@@ -3,7 +3,8 @@ import { calcomConfigured, coachApi } from "@/lib/calcom-sync/client";
 import { db } from "@/lib/db/client";
 import type { Booking } from "@/lib/generated/prisma/client";
 import { isExclusionViolation } from "@/lib/db/errors";
-import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
+import { z } from "zod";
+import { defineJob, PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
 import { calendarRefusal } from "@/lib/calcom/refusal";
@@ -196,8 +197,11 @@ async function declineOrphans(booking: Booking) {
   }
 }
 
+// Every Cal.com job names one booking; a payload without one is a permanent failure, not a retry loop.
+const bookingPayload = z.looseObject({ bookingId: z.string().min(1) });
+
 export const CALCOM_BOOKING_JOBS: Record<string, JobHandler> = {
-  [JOB.calcomConfirm]: confirmInCalcom,
-  [JOB.calcomRelease]: releaseInCalcom,
-  [JOB.calcomReconcile]: reconcileWithCalcom,
+  [JOB.calcomConfirm]: defineJob(bookingPayload, confirmInCalcom),
+  [JOB.calcomRelease]: defineJob(bookingPayload, releaseInCalcom),
+  [JOB.calcomReconcile]: defineJob(bookingPayload, reconcileWithCalcom),
 };
