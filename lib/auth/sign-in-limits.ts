@@ -9,6 +9,13 @@ import { clearFailures, clientAddress, lockedFor, rateLimited, recordFailure } f
  */
 const CREDENTIALS_CALLBACK = /\/api\/auth\/callback\/credentials\/?$/;
 
+/** next-auth answers 500 ("not supported") to a GET of the credentials callback: it is a 405. */
+export function assertAuthMethod(req: Request) {
+  if (req.method !== "POST" && CREDENTIALS_CALLBACK.test(new URL(req.url).pathname)) {
+    throw new AppError("METHOD_NOT_ALLOWED", "Sign in with a POST from the sign-in form.");
+  }
+}
+
 export function isCredentialsSignIn(req: Request) {
   return req.method === "POST" && CREDENTIALS_CALLBACK.test(new URL(req.url).pathname);
 }

@@ -22,7 +22,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
     throw new AppError("INVALID_SIGNATURE", "The Stripe-Signature header does not match this body (or is too old).");
   }
   // Signed but malformed (no data object): a clear 400, never a crash in a handler.
-  const object: unknown = (event as { data?: { object?: unknown } | null }).data?.object;
+  const object: unknown = (event as { data?: { object?: unknown } | null } | null)?.data?.object;
   if (!object || typeof object !== "object" || typeof event.type !== "string" || typeof event.id !== "string") {
     throw new AppError("BAD_REQUEST", "The Stripe event has no data object.");
   }

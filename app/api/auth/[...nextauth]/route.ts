@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { assertAuthBody, attemptedEmail, isCredentialsSignIn, recordSignInOutcome, signInLockResponse } from "@/lib/auth/sign-in-limits";
+import { assertAuthBody, assertAuthMethod, attemptedEmail, isCredentialsSignIn, recordSignInOutcome, signInLockResponse } from "@/lib/auth/sign-in-limits";
 import { authOptions } from "@/lib/auth/options";
 import { withRequest } from "@/lib/http/route";
 
@@ -8,6 +8,7 @@ type Ctx = { params: Promise<{ nextauth: string[] }> };
 /** next-auth, with sign-in growing delays and the JSON error shape for bad bodies (never a 500). */
 async function handler(req: Request, ctx: Ctx) {
   return withRequest(req, async () => {
+    assertAuthMethod(req);
     await assertAuthBody(req);
     if (!isCredentialsSignIn(req)) return NextAuth(authOptions())(req, ctx);
     const email = await attemptedEmail(req);
