@@ -135,25 +135,27 @@ describe("confirm-booking, available-slots and sign-up", () => {
   });
 });
 
-describe("sign-in: growing delays per account and per address", () => {
-  async function csrf(ip: string) {
-    const req = new NextRequest("http://localhost/api/auth/csrf", { headers: { "content-type": "application/json", "x-forwarded-for": ip } });
-    useRequestHeaders(req.headers);
-    const response = await authGet(req, { params: Promise.resolve({ nextauth: ["csrf"] }) });
-    const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    return { token: (await response.json()).csrfToken as string, cookie };
-  }
+/** A real next-auth credentials sign-in: csrf token and cookie first, then the callback. */
+async function csrf(ip: string) {
+  const req = new NextRequest("http://localhost/api/auth/csrf", { headers: { "content-type": "application/json", "x-forwarded-for": ip } });
+  useRequestHeaders(req.headers);
+  const response = await authGet(req, { params: Promise.resolve({ nextauth: ["csrf"] }) });
+  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return { token: (await response.json()).csrfToken as string, cookie };
+}
 
-  async function signIn(email: string, password: string, ip: string) {
-    const { token, cookie } = await csrf(ip);
-    const req = new NextRequest("http://localhost/api/auth/callback/credentials", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": ip },
-      body: new URLSearchParams({ csrfToken: token, email, password, json: "true" }).toString(),
-    });
-    useRequestHeaders(req.headers);
-    return authPost(req, { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) });
-  }
+async function signIn(email: string, password: string, ip: string) {
+  const { token, cookie } = await csrf(ip);
+  const req = new NextRequest("http://localhost/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": ip },
+    body: new URLSearchParams({ csrfToken: token, email, password, json: "true" }).toString(),
+  });
+  useRequestHeaders(req.headers);
+  return authPost(req, { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) });
+}
+
+describe("sign-in: growing delays per account and per address", () => {
 
   it("locks an account after repeated failures, for a delay that doubles; success works again after the wait", async () => {
     const account = await createAccount({ role: "STUDENT", name: "Locked Out", email: "locked@example.com", password: "right-password", timeZone: "UTC" });
@@ -184,6 +186,37 @@ describe("sign-in: growing delays per account and per address", () => {
     // next-auth's client reads `url` to report the error; the JSON error shape is there too.
     expect((await signIn("someone-else@example.com", "guess", ip).then((r) => r.json())).url).toContain("error=RateLimited");
   }, 30_000);
+});
+
+describe("the outside test's attacks, replayed", () => {
+  it("one student trying to hold all 52 free slots of a coach holds 2; 100 wrong passwords cost 6 password checks", async () => {
+    const { offerings } = await createCoach();
+    const student = await createStudent();
+    asStudent(student);
+    const ip = newAddress();
+    const holds: Record<number, number> = {};
+    for (let i = 0; i < 52; i++) {
+      const response = await createBookingRoute(jsonRequest("/api/calcom/create-booking", { offeringId: offerings[0].id, start: futureHour(40 + i).toISOString(), timeZone: "UTC" }, { headers: { "content-type": "application/json", "x-forwarded-for": ip } }), noParams);
+      holds[response.status] = (holds[response.status] ?? 0) + 1;
+    }
+    expect(holds[201]).toBe(MAX_LIVE_HOLDS_PER_STUDENT);
+    expect(holds[429]).toBe(52 - MAX_LIVE_HOLDS_PER_STUDENT);
+
+    await createAccount({ role: "STUDENT", name: "Target", email: "target@example.com", password: "right-password", timeZone: "UTC" });
+    const attackerIp = newAddress();
+    const answers: Record<number, number> = {};
+    const started = Date.now();
+    for (let i = 0; i < 100; i++) {
+      const response = await signIn("target@example.com", `guess-${i}`, attackerIp);
+      answers[response.status] = (answers[response.status] ?? 0) + 1;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    // The free failures plus the one that locks; a slow run may see one more after the first 2 s lock lapses.
+    expect(answers[401]).toBeGreaterThanOrEqual(RATE_LIMITS.signInFailuresPerAccount.points + 1);
+    expect(answers[401]).toBeLessThanOrEqual(RATE_LIMITS.signInFailuresPerAccount.points + 2);
+    expect(answers[429]).toBe(100 - answers[401]);
+    console.log(`attack replay: 52 hold attempts -> ${JSON.stringify(holds)}; 100 wrong passwords in ${seconds.toFixed(1)} s -> ${JSON.stringify(answers)}`);
+  }, 60_000);
 });
 
 describe("the limiter's state is in PostgreSQL", () => {
