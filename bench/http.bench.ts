@@ -91,6 +91,8 @@ export async function run() {
       STRIPE_API_BASE: stripe.url,
       COACHBOOK_LOG: "silent",
       COACHBOOK_WORKER: "off",
+      // Load from one student and one address: the rate limits and the hold cap would refuse it (docs/SECURITY.md).
+      RATE_LIMITS: "off",
     };
     if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
       const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, env, stdio: "inherit" });

@@ -17,6 +17,11 @@ const mode = process.argv[2] === "start" ? "start" : "dev";
 loadDotEnv();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const port = Number(process.env.PORT ?? 3000);
+// Production (`npm start`) must be told its public address: Stripe redirects and the Cal.com webhook use it.
+if (mode === "start" && !process.env.APP_URL?.trim()) {
+  console.error("APP_URL is required for npm start (the public address, e.g. https://coachbook.example.com; http://localhost:3000 to try it locally).");
+  process.exit(1);
+}
 process.env.APP_URL ??= `http://localhost:${port}`;
 process.env.NEXTAUTH_URL ??= process.env.APP_URL;
 

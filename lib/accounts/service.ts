@@ -31,6 +31,10 @@ export interface AccountSummary {
   timeZone: string;
 }
 
+export interface VerifiedAccount extends AccountSummary {
+  sessionVersion: number;
+}
+
 /**
  * Creates the user (and, for coaches, the coach profile) in one transaction, so a failure leaves nothing
  * half-written. A duplicate email is a clear 409, detected by the unique index rather than a racy pre-check.
@@ -66,9 +70,9 @@ export async function createAccount(input: SignUpInput): Promise<AccountSummary>
 let dummyHash: Promise<string> | undefined;
 const getDummyHash = () => (dummyHash ??= bcrypt.hash("coachbook-no-such-user", BCRYPT_COST));
 
-export async function verifyCredentials(email: string, password: string): Promise<AccountSummary | null> {
+export async function verifyCredentials(email: string, password: string): Promise<VerifiedAccount | null> {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   const ok = await bcrypt.compare(password, user?.passwordHash ?? (await getDummyHash()));
-  if (!user || !ok) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
+  if (!user || !ok || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone, sessionVersion: user.sessionVersion };
 }

@@ -3,6 +3,7 @@ import { getAvailableSlots } from "@/lib/availability";
 import { calcomSlots } from "@/lib/calcom-sync/slots";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { instantSchema } from "@/lib/http/input";
 import { log } from "@/lib/log";
 import { timeZoneSchema } from "@/lib/time/zones";
 import { loadOfferingRules } from "./rules";
@@ -13,8 +14,8 @@ export const slotQuerySchema = z
   .object({
     coachId: z.string().trim().min(1, "coachId is required.").max(64),
     offeringId: z.string().trim().min(1, "offeringId is required.").max(64),
-    from: z.iso.datetime({ offset: true, message: "from must be an ISO date-time such as 2026-12-01T00:00:00Z." }),
-    to: z.iso.datetime({ offset: true, message: "to must be an ISO date-time such as 2026-12-08T00:00:00Z." }),
+    from: instantSchema("from must be an ISO date-time such as 2026-12-01T00:00:00Z."),
+    to: instantSchema("to must be an ISO date-time such as 2026-12-08T00:00:00Z."),
     timeZone: timeZoneSchema,
   })
   .transform((q) => ({ ...q, from: new Date(q.from), to: new Date(q.to) }))

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { getBookingForUser } from "@/lib/booking/queries";
+import { orNotFound, pageParam } from "@/lib/http/pages";
 import { formatMoney } from "@/lib/money";
 import { refundSummary } from "@/lib/payments/ledger";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
@@ -14,10 +15,11 @@ export const metadata: Metadata = { title: "Booking" };
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ checkout?: string }> };
 
 export default async function BookingPage({ params, searchParams }: Props) {
-  const { id } = await params;
+  const id = pageParam((await params).id);
   const { checkout } = await searchParams;
   const user = await requirePageUser(["STUDENT"], `/student/bookings/${id}`);
-  const booking = await getBookingForUser(id, user.id);
+  // Unknown, or someone else's: the same 404, so ids of other people's bookings reveal nothing.
+  const booking = await orNotFound(getBookingForUser(id, user.id));
   // The true state of the money, from the refund rows (a failed refund is not shown as refunded).
   const refund = refundSummary(booking.payments.flatMap((p) => p.refunds));
   // "On your coach's calendar" only once Cal.com has accepted it; coaches without Cal.com have only this app.
