@@ -5,7 +5,8 @@ import { AppError, errorBody } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Role } from "@/lib/generated/prisma/enums";
 
-type Access = "public" | "signed-in" | Role | Role[];
+/** "anonymous": public and never looks at the session, so the answer is the same for everyone (cacheable). */
+type Access = "anonymous" | "public" | "signed-in" | Role | Role[];
 
 interface Context<P> {
   req: NextRequest;
@@ -19,15 +20,16 @@ type Handler<P, U> = (ctx: Context<P> & { user: U }) => Promise<unknown>;
  * (401 when signed out, 403 for the wrong role), maps AppError and zod errors to the JSON error shape,
  * and turns anything unexpected into a logged 500 that leaks nothing.
  */
+export function route<P = Record<string, string>>(access: "anonymous", handler: Handler<P, null>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
 export function route<P = Record<string, string>>(access: "public", handler: Handler<P, SessionUser | null>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
-export function route<P = Record<string, string>>(access: Exclude<Access, "public">, handler: Handler<P, SessionUser>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+export function route<P = Record<string, string>>(access: Exclude<Access, "public" | "anonymous">, handler: Handler<P, SessionUser>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function route<P>(access: Access, handler: Handler<P, any>) {
   return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
       assertSameOrigin(req);
-      const user = await getSessionUser();
-      if (access !== "public") {
+      const user = access === "anonymous" ? null : await getSessionUser();
+      if (access !== "public" && access !== "anonymous") {
         if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
         const allowed = access === "signed-in" ? null : Array.isArray(access) ? access : [access];
         if (allowed && !allowed.includes(user.role)) throw new AppError("FORBIDDEN", "Your account cannot do this.");
