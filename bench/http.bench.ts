@@ -9,7 +9,7 @@
  * BENCH_WRITE_CONNECTIONS (create-booking, default 50). Needs a build: runs `next build` if .next is missing
  * (BENCH_BUILD=1 forces one).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +20,7 @@ import { migrate } from "@/lib/db/migrator";
 import { startCalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
 import { seedBenchData } from "./seed";
+import { ensureBuild, signIn, startNext } from "./support";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -67,7 +68,6 @@ function childPids(pid: number): number[] {
 }
 
 export async function run() {
-  const root = path.resolve(import.meta.dirname, "..");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coachbook-bench-"));
   fs.chmodSync(tmp, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
@@ -102,19 +102,8 @@ export async function run() {
     Object.assign(process.env, env);
     const data = await seedBenchData(createPrismaClient(pg.url));
 
-    if (process.env.BENCH_BUILD === "1" || !fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
-      const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, env, stdio: "inherit" });
-      if (build.status !== 0) throw new Error("next build failed");
-    }
-    server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
-    for (let i = 0; i < 240; i++) {
-      try {
-        if ((await fetch(`${appUrl}/api/bare`)).status === 200) break;
-      } catch {
-        /* starting */
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    ensureBuild(env);
+    server = await startNext(port, env);
 
     const slotsUrl = (coachId: string, offeringId: string, days: number) =>
       `${appUrl}/api/calcom/available-slots?${new URLSearchParams({ coachId, offeringId, from: data.from.toISOString(), to: new Date(data.from.getTime() + days * 86_400_000).toISOString(), timeZone: "America/New_York" })}`;
@@ -133,6 +122,7 @@ export async function run() {
       const body = await res.text();
       const extra = t.url.includes("available-slots") ? ` source=${(JSON.parse(body) as { source: string }).source} slots=${(JSON.parse(body) as { slots: unknown[] }).slots.length}` : "";
       const gz = await fetch(t.url, { headers: { "accept-encoding": "gzip" } });
+      await gz.arrayBuffer();
       console.log(`${t.name.padEnd(36)} ${res.status} ${(body.length / 1024).toFixed(1)} KB (content-encoding with gzip asked: ${gz.headers.get("content-encoding") ?? "none"}; cache-control: ${res.headers.get("cache-control") ?? "-"})${extra}`);
     }
     console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, Node ${process.version}; ${ROUNDS} rounds x ${SECONDS} s per target, ${CONNECTIONS} connections`);
@@ -205,19 +195,4 @@ async function latencyP95(appUrl: string, cookie: string, data: Awaited<ReturnTy
   });
   // autocannon reports p90 and p97.5; interpolate p95 between them (stated as such in docs/BENCHMARKS.md).
   return Math.round(r.latency.p90 + ((r.latency.p97_5 - r.latency.p90) * 5) / 7.5);
-}
-
-async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  const token = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
-  if (!token) throw new Error("could not sign in for the benchmark");
-  return token.split(";")[0];
 }

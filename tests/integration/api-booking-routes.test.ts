@@ -1,4 +1,3 @@
-import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actAs, jsonRequest, noParams } from "../support/session";
 import { GET as availableSlots } from "@/app/api/calcom/available-slots/route";
@@ -39,7 +38,7 @@ describe("GET /api/calcom/available-slots", () => {
     expect(body.slots[0]).toEqual({ start: first.toISOString(), end: new Date(first.getTime() + 3_600_000).toISOString() });
   });
 
-  it("is cacheable and the same for everyone: ETag, 304 on a match, short public max-age, gzip when asked", async () => {
+  it("is cacheable and the same for everyone: ETag, 304 on a match, short public max-age", async () => {
     const { coach, offerings } = await createCoach();
     const from = futureHour(2, 0);
     const url = `/api/calcom/available-slots?coachId=${coach.id}&offeringId=${offerings[0].id}&from=${from.toISOString()}&to=${new Date(from.getTime() + 30 * 86_400_000).toISOString()}&timeZone=UTC`;
@@ -53,7 +52,7 @@ describe("GET /api/calcom/available-slots", () => {
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect(signedIn.headers.get("etag")).toBe(etag);
     expect(anonymous.headers.get("cache-control")).toMatch(/^public, max-age=\d{1,2}\b/);
-    expect(anonymous.headers.get("vary")).toBe("Accept-Encoding");
+    expect(anonymous.headers.get("vary") ?? "").not.toMatch(/cookie/i);
     const body = await anonymous.text();
     expect(JSON.parse(body).slots).toHaveLength(30 * 24);
 
@@ -62,11 +61,6 @@ describe("GET /api/calcom/available-slots", () => {
     expect(await notModified.text()).toBe("");
     expect((await availableSlots(jsonRequest(url, undefined, { headers: { "if-none-match": '"other"' } }), noParams)).status).toBe(200);
 
-    const zipped = await availableSlots(jsonRequest(url, undefined, { headers: { "accept-encoding": "gzip, br" } }), noParams);
-    expect(zipped.headers.get("content-encoding")).toBe("gzip");
-    const raw = Buffer.from(await zipped.arrayBuffer());
-    expect(raw.length).toBeLessThan(body.length / 4);
-    expect(gunzipSync(raw).toString()).toBe(body);
   });
 
   it.each([
