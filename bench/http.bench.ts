@@ -14,6 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import pg from "pg";
 import { createPrismaClient } from "@/lib/db/client";
 import { freePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrator";
@@ -34,6 +35,10 @@ interface Target {
   alsoVs?: string;
 }
 interface Sample {
+  /** Server CPU time (user + system, server and its workers) per request, ms. */
+  cpuMsPerRequest?: number;
+  /** PostgreSQL transactions committed per request: the round trips of a request whose statements are single. */
+  xactsPerRequest?: number;
   rps: number;
   p50: number;
   p99: number;
@@ -43,9 +48,35 @@ interface Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function load(url: string, connections: number, extra: Partial<autocannon.Options> = {}): Promise<Sample> {
+async function load(url: string, connections: number, extra: Partial<autocannon.Options> = {}): Promise<Sample & { total: number }> {
   const r = await autocannon({ url, connections, duration: SECONDS, ...extra });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total };
+}
+
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+/** CPU time (user + system) of the server process and its children so far, in ms. */
+function cpuMs(pid: number): number {
+  let ticks = 0;
+  for (const p of [pid, ...childPids(pid)]) {
+    try {
+      const fields = fs.readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the full line)
+    } catch {
+      /* exited */
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** Load plus what it cost: server CPU per request and database transactions per request. */
+async function measured(pid: number, xacts: () => Promise<number>, url: string, connections: number, extra: Partial<autocannon.Options> = {}): Promise<Sample> {
+  const [cpu0, x0] = [cpuMs(pid), await xacts()];
+  const s = await load(url, connections, extra);
+  const cpu1 = cpuMs(pid);
+  // PostgreSQL publishes a backend's counters when it goes idle (at most once a second).
+  await new Promise((r) => setTimeout(r, 1200));
+  const x1 = await xacts();
+  return { ...s, cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, s.total), xactsPerRequest: (x1 - x0 - 1) / Math.max(1, s.total) };
 }
 
 /** Peak resident memory of the server process and its children (next start forks a worker), in MB. */
@@ -70,19 +101,20 @@ function childPids(pid: number): number[] {
 export async function run() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coachbook-bench-"));
   fs.chmodSync(tmp, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
+  const database = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
   const cal = await startCalcomEmulator({ clientId: "bench-client", clientSecret: "bench-secret", webhookSecret: "bench-calcom-hook" });
   let server: ChildProcess | undefined;
+  let stats: pg.Client | undefined;
   try {
-    await migrate(pg.url);
+    await migrate(database.url);
     const env = {
       ...process.env,
       NODE_ENV: "production" as const,
       NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: pg.url,
+      DATABASE_URL: database.url,
       APP_URL: appUrl,
       NEXTAUTH_URL: appUrl,
       NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
@@ -100,10 +132,14 @@ export async function run() {
     };
     // The seed (and the Cal.com sync of one coach) run in this process against the same database.
     Object.assign(process.env, env);
-    const data = await seedBenchData(createPrismaClient(pg.url));
+    const data = await seedBenchData(createPrismaClient(database.url));
 
     ensureBuild(env);
     server = await startNext(port, env);
+    stats = new pg.Client({ connectionString: database.url });
+    await stats.connect();
+    const statsClient = stats;
+    const xacts = async () => Number((await statsClient.query("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")).rows[0].xact_commit);
 
     const slotsUrl = (coachId: string, offeringId: string, days: number) =>
       `${appUrl}/api/calcom/available-slots?${new URLSearchParams({ coachId, offeringId, from: data.from.toISOString(), to: new Date(data.from.getTime() + days * 86_400_000).toISOString(), timeZone: "America/New_York" })}`;
@@ -134,7 +170,7 @@ export async function run() {
     for (let round = 0; round < ROUNDS; round++) {
       const thisRound = new Map<string, Sample>();
       for (const t of targets) {
-        const s = await load(t.url, CONNECTIONS);
+        const s = await measured(server.pid!, xacts, t.url, CONNECTIONS);
         samples.get(t.name)!.push(s);
         thisRound.set(t.name, s);
       }
@@ -153,7 +189,7 @@ export async function run() {
     let next = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const bare = await load(`${appUrl}/api/bare`, WRITE_CONNECTIONS);
-      const w = await load(`${appUrl}/api/calcom/create-booking`, WRITE_CONNECTIONS, {
+      const w = await measured(server.pid!, xacts, `${appUrl}/api/calcom/create-booking`, WRITE_CONNECTIONS, {
         method: "POST",
         headers: { "content-type": "application/json", cookie },
         requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ offeringId: data.write.offeringId, start: data.write.starts[next++ % data.write.starts.length].toISOString(), timeZone: "Europe/London" }) }) }],
@@ -164,21 +200,23 @@ export async function run() {
     const p95 = await latencyP95(appUrl, cookie, data, () => next++);
 
     console.log("");
-    console.log(`${"request".padEnd(36)} ${"req/s".padStart(7)} ${"p50".padStart(6)} ${"p99".padStart(6)}  non-2xx`);
+    console.log(`${"request".padEnd(36)} ${"req/s".padStart(7)} ${"p50".padStart(6)} ${"p99".padStart(6)} ${"CPU ms/req".padStart(10)} ${"xacts/req".padStart(9)}  non-2xx`);
     for (const t of targets) {
       const s = samples.get(t.name)!;
-      console.log(`${t.name.padEnd(36)} ${median(s.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(s.map((x) => x.p50))).padStart(6)} ${String(median(s.map((x) => x.p99))).padStart(6)}  ${s.reduce((a, x) => a + x.non2xx + x.errors, 0)}`);
+      console.log(`${t.name.padEnd(36)} ${median(s.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(s.map((x) => x.p50))).padStart(6)} ${String(median(s.map((x) => x.p99))).padStart(6)} ${median(s.map((x) => x.cpuMsPerRequest ?? 0)).toFixed(2).padStart(10)} ${median(s.map((x) => x.xactsPerRequest ?? 0)).toFixed(2).padStart(9)}  ${s.reduce((a, x) => a + x.non2xx + x.errors, 0)}`);
     }
-    console.log(`${"create-booking, 50 connections".padEnd(36)} ${median(writeSamples.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(writeSamples.map((x) => x.p50))).padStart(6)} ${String(median(writeSamples.map((x) => x.p99))).padStart(6)}  ${writeSamples.reduce((a, x) => a + x.non2xx + x.errors, 0)}  (p95 ${p95} ms)`);
+    console.log(`${"create-booking, 50 connections".padEnd(36)} ${median(writeSamples.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(writeSamples.map((x) => x.p50))).padStart(6)} ${String(median(writeSamples.map((x) => x.p99))).padStart(6)}  ${writeSamples.reduce((a, x) => a + x.non2xx + x.errors, 0)}  (p95 ${p95} ms; CPU ${median(writeSamples.map((x) => x.cpuMsPerRequest ?? 0)).toFixed(2)} ms/req, ${median(writeSamples.map((x) => x.xactsPerRequest ?? 0)).toFixed(2)} xacts/req)`);
     if (next > data.write.starts.length) console.log(`(create-booking ran out of distinct slots after ${data.write.starts.length}; later requests were 409s)`);
     console.log("\nratios (median of per-round ratios):");
     for (const [key, values] of ratios) console.log(`  ${key.padEnd(64)} ${median(values).toFixed(3)}   rounds: ${values.map((v) => v.toFixed(3)).join(" ")}`);
+    await databaseGrowth(statsClient, data);
     console.log(`\npeak server memory (VmHWM, server + workers): ${peakMemoryMb(server.pid!)} MB`);
   } finally {
     server?.kill("SIGTERM");
+    await stats?.end().catch(() => undefined);
     await cal.stop();
     await stripe.stop();
-    await pg.stop();
+    await database.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -195,4 +233,33 @@ async function latencyP95(appUrl: string, cookie: string, data: Awaited<ReturnTy
   });
   // autocannon reports p90 and p97.5; interpolate p95 between them (stated as such in docs/BENCHMARKS.md).
   return Math.round(r.latency.p90 + ((r.latency.p97_5 - r.latency.p90) * 5) / 7.5);
+}
+
+/**
+ * The busy-time read on its own, in PostgreSQL: the history coach (12,060 bookings) against the plain one (60),
+ * same 62-day window. Reports the plan's index, rows read and execution time (median of 20 EXPLAIN ANALYZE runs).
+ */
+async function databaseGrowth(client: pg.Client, data: Awaited<ReturnType<typeof seedBenchData>>) {
+  const from = new Date(data.from.getTime() - 86_400_000);
+  const to = new Date(data.from.getTime() + 61 * 86_400_000);
+  console.log("\nbusy-time read in PostgreSQL (EXPLAIN ANALYZE, median of 20):");
+  for (const [name, coachId] of [["no history", data.plain.coachId], ["12k history", data.history.coachId]] as const) {
+    const times: number[] = [];
+    let plan = "";
+    for (let i = 0; i < 20; i++) {
+      const rows = (
+        await client.query(
+          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT json_agg(json_build_array(b.blocked_from, b.blocked_until)) FROM bookings b
+           WHERE b.coach_id = $1 AND b.status IN ('PENDING_PAYMENT', 'CONFIRMED')
+             AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange($2::timestamptz, $3::timestamptz, '[)')`,
+          [coachId, from, to],
+        )
+      ).rows as { "QUERY PLAN": [{ "Execution Time": number; Plan: { Plans?: { "Index Name"?: string; "Node Type": string; "Actual Rows": number; "Shared Hit Blocks": number }[] } }] }[];
+      const top = rows[0]["QUERY PLAN"][0];
+      times.push(top["Execution Time"]);
+      const scan = top.Plan.Plans?.[0];
+      plan = scan ? `${scan["Node Type"]}${scan["Index Name"] ? ` on ${scan["Index Name"]}` : ""}, ${scan["Actual Rows"]} rows, ${scan["Shared Hit Blocks"]} buffers` : "?";
+    }
+    console.log(`  ${name.padEnd(12)} ${median(times).toFixed(3)} ms  (${plan})`);
+  }
 }
