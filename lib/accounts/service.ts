@@ -1,4 +1,5 @@
 import bcrypt from "bcryptjs";
+import { revalidateCoachPages } from "@/lib/coaches/page-cache";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -44,7 +45,7 @@ export async function createAccount(input: SignUpInput): Promise<AccountSummary>
   // A second attempt only for a coach whose readable slug was taken in a race: it then gets a unique suffix.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.$transaction(async (tx) => {
+      const account = await db.$transaction(async (tx) => {
         const user = await tx.user.create({
           data: { email: input.email, name: input.name, passwordHash, role: input.role, timeZone: input.timeZone },
         });
@@ -55,6 +56,9 @@ export async function createAccount(input: SignUpInput): Promise<AccountSummary>
         }
         return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
       });
+      // A new coach appears in the landing page's list.
+      if (account.role === "COACH") revalidateCoachPages(null);
+      return account;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) {

@@ -98,7 +98,7 @@ const confirmInCalcom: JobHandler = async (payload) => {
  */
 const releaseInCalcom: JobHandler = async (payload) => {
   const booking = await db.booking.findUnique({ where: { id: String(payload.bookingId) } });
-  if (!booking || booking.status === "PENDING_PAYMENT" || booking.status === "CONFIRMED") return;
+  if (!booking || booking.status === "PENDING_PAYMENT" || booking.status === "AWAITING_FUNDS" || booking.status === "CONFIRMED") return;
   if (!booking.calcomBookingUid) return declineOrphans(booking);
   const api = await coachApi(booking.coachId);
   const current = await api.bookings.get(booking.calcomBookingUid);

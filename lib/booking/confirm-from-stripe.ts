@@ -15,7 +15,7 @@ export async function confirmFromStripe(bookingId: string, caller: SessionUser) 
   const booking = await db.booking.findUnique({ where: { id: bookingId }, include: { coach: { select: { userId: true } } } });
   const mine = booking && (booking.studentId === caller.id || booking.coach.userId === caller.id);
   if (!booking || !mine) throw new AppError("NOT_FOUND", "No such booking.");
-  if (booking.status === "PENDING_PAYMENT" || booking.status === "EXPIRED") {
+  if (booking.status === "PENDING_PAYMENT" || booking.status === "AWAITING_FUNDS" || booking.status === "EXPIRED") {
     if (!booking.stripeCheckoutSessionId) throw new AppError("INVALID_STATE", "This booking has no payment to check.");
     let session: Stripe.Checkout.Session;
     try {

@@ -42,7 +42,7 @@ export async function listCoachBookings(coachUserId: string) {
   return upcomingAndPast(async (when, order) => {
     const rows = await db.booking.findMany({
       // Abandoned holds are noise for a coach; they see live, confirmed and cancelled bookings.
-      where: { coachId: coach.id, status: { in: ["PENDING_PAYMENT", "CONFIRMED", "CANCELLED"] }, ...when },
+      where: { coachId: coach.id, status: { in: ["PENDING_PAYMENT", "AWAITING_FUNDS", "CONFIRMED", "CANCELLED"] }, ...when },
       include: { student: { select: { name: true } } },
       orderBy: { startsAt: order },
       take: LIST_LIMIT,

@@ -9,7 +9,8 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { assertNoNul } from "./input";
 import { requestIdFrom, withRequestContext } from "./request-context";
 
-type Access = "public" | "signed-in" | Role | Role[];
+/** "anonymous": public and never looks at the session, so the answer is the same for everyone (cacheable). */
+type Access = "anonymous" | "public" | "signed-in" | Role | Role[];
 
 interface Context<P> {
   req: NextRequest;
@@ -39,15 +40,16 @@ interface RouteOptions {
  * anything unexpected into a logged 500 that leaks nothing.
  */
 type Wrapped<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+export function route<P = Record<string, string>>(access: "anonymous", handler: Handler<P, null>, options?: RouteOptions): Wrapped<P>;
 export function route<P = Record<string, string>>(access: "public", handler: Handler<P, SessionUser | null>, options?: RouteOptions): Wrapped<P>;
-export function route<P = Record<string, string>>(access: Exclude<Access, "public">, handler: Handler<P, SessionUser>, options?: RouteOptions): Wrapped<P>;
+export function route<P = Record<string, string>>(access: Exclude<Access, "public" | "anonymous">, handler: Handler<P, SessionUser>, options?: RouteOptions): Wrapped<P>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function route<P>(access: Access, handler: Handler<P, any>, options: RouteOptions = {}) {
   return (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> =>
     withRequest(req, async () => {
       assertSameOrigin(req);
-      const user = await getSessionUser();
-      if (access !== "public") {
+      const user = access === "anonymous" ? null : await getSessionUser();
+      if (access !== "public" && access !== "anonymous") {
         if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
         const allowed = access === "signed-in" ? null : Array.isArray(access) ? access : [access];
         if (allowed && !allowed.includes(user.role)) throw new AppError("FORBIDDEN", "Your account cannot do this.");

@@ -5,6 +5,7 @@ import { bookingStatusView } from "@/lib/booking/confirm-from-stripe";
 import { createBooking } from "@/lib/booking/create";
 import { holdSlot } from "@/lib/booking/hold";
 import { sweepExpiredHolds } from "@/lib/booking/release";
+import { findSlots } from "@/lib/booking/slots";
 import { db } from "@/lib/db/client";
 import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
@@ -96,7 +97,9 @@ describe("delayed payment methods", () => {
     expect(after.holdExpiresAt!.getTime()).toBe(booking.startsAt.getTime() - 24 * 3_600_000);
     expect(await sweepExpiredHolds()).toBe(0);
     await drainJobs(JOB_HANDLERS);
-    // Another student cannot take the time meanwhile.
+    // The time is not offered to anyone else meanwhile, and cannot be taken.
+    const offered = await findSlots({ coachId: booking.coachId, offeringId: booking.offeringId, from: new Date(booking.startsAt.getTime() - 3_600_000), to: new Date(booking.startsAt.getTime() + 7_200_000), timeZone: "UTC" });
+    expect(offered.slots.map((slot) => slot.start)).not.toContain(booking.startsAt.toISOString());
     const other = await createStudent();
     await expect(holdSlot({ studentId: other.id, offeringId: booking.offeringId, start: booking.startsAt, studentTimeZone: "UTC", holdMinutes: 30 })).rejects.toMatchObject({ code: "SLOT_TAKEN" });
     await stripe.settleAsyncPayment(sessionId, "succeeded");
