@@ -1,10 +1,13 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { authSecret } from "@/lib/env";
+import { baseSecurityHeaders, newNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
 
 /**
- * First gate for role pages: a real HTTP redirect before any rendering (signed out -> /signin, wrong role ->
- * /forbidden). The page layouts check again on the server; API routes answer 401/403 JSON themselves.
+ * Runs before every page: a per-request CSP nonce (Next.js reads it from the request's CSP header and puts it on
+ * its scripts), and the first gate for role pages: a real HTTP redirect before any rendering (signed out ->
+ * /signin, wrong role -> /forbidden). The page layouts check again on the server; API routes answer 401/403 JSON
+ * themselves.
  */
 const AREAS: { prefix: string; role: "COACH" | "STUDENT" | "ADMIN" }[] = [
   { prefix: "/admin", role: "ADMIN" },
@@ -13,17 +16,31 @@ const AREAS: { prefix: string; role: "COACH" | "STUDENT" | "ADMIN" }[] = [
 ];
 
 export async function proxy(req: NextRequest) {
+  const nonce = newNonce();
+  const csp = pageContentSecurityPolicy(nonce);
+  const secure = (response: NextResponse) => {
+    response.headers.set("Content-Security-Policy", csp);
+    for (const [key, value] of Object.entries(baseSecurityHeaders())) response.headers.set(key, value);
+    return response;
+  };
   const { pathname, search } = req.nextUrl;
   const area = AREAS.find((a) => pathname === a.prefix || pathname.startsWith(`${a.prefix}/`));
-  if (!area) return NextResponse.next();
-  const token = await getToken({ req, secret: authSecret() });
-  if (!token?.uid) {
-    const url = new URL("/signin", req.url);
-    url.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return NextResponse.redirect(url);
+  if (area) {
+    const token = await getToken({ req, secret: authSecret() });
+    if (!token?.uid) {
+      const url = new URL("/signin", req.url);
+      url.searchParams.set("callbackUrl", `${pathname}${search}`);
+      return secure(NextResponse.redirect(url));
+    }
+    if (token.role !== area.role) return secure(NextResponse.redirect(new URL("/forbidden", req.url)));
   }
-  if (token.role !== area.role) return NextResponse.redirect(new URL("/forbidden", req.url));
-  return NextResponse.next();
+  const headers = new Headers(req.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("Content-Security-Policy", csp);
+  return secure(NextResponse.next({ request: { headers } }));
 }
 
-export const config = { matcher: ["/admin/:path*", "/admin", "/coach/:path*", "/coach", "/student/:path*", "/student"] };
+// Pages only: API routes, Next's static files and public assets get the fixed headers of next.config.ts.
+export const config = {
+  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon\\.ico|favicon\\.svg).*)" }],
+};

@@ -5,8 +5,12 @@ import { formatMoney } from "@/lib/money";
 
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
-  const coaches = await listCoaches();
+type Props = { searchParams: Promise<{ page?: string }> };
+
+export default async function HomePage({ searchParams }: Props) {
+  const requested = Number((await searchParams).page ?? "1");
+  const page = Number.isInteger(requested) && requested >= 1 && requested <= 10_000 ? requested : 1;
+  const { coaches, hasNextPage } = await listCoaches(page);
   return (
     <div>
       <section className="mb-10">
@@ -17,7 +21,7 @@ export default async function HomePage() {
       </section>
       <h2 className="mb-4 text-lg font-semibold text-slate-800">Coaches</h2>
       {coaches.length === 0 ? (
-        <EmptyState title="No coaches yet">Coaches appear here as soon as they sign up and add an offering.</EmptyState>
+        <EmptyState title={page > 1 ? "No more coaches" : "No coaches yet"}>Coaches appear here as soon as they sign up and add an offering.</EmptyState>
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2" data-testid="coach-list">
           {coaches.map((coach) => (
@@ -30,13 +34,29 @@ export default async function HomePage() {
                 {coach.headline ? <p className="mt-1 text-sm text-slate-600">{coach.headline}</p> : null}
                 <p className="mt-3 text-xs text-slate-500">
                   {coach.timeZone} · {coach.offeringCount} {coach.offeringCount === 1 ? "offering" : "offerings"}
-                  {coach.cheapest ? ` · from ${formatMoney(coach.cheapest.priceMinor, coach.cheapest.currency)}` : ""}
+                  {coach.fromPrices.length > 0 ? ` · from ${coach.fromPrices.map((p) => formatMoney(p.priceMinor, p.currency)).join(" or ")}` : ""}
                 </p>
               </Link>
             </li>
           ))}
         </ul>
       )}
+      {page > 1 || hasNextPage ? (
+        <nav aria-label="Coach list pages" className="mt-6 flex justify-between text-sm">
+          {page > 1 ? (
+            <Link href={page === 2 ? "/" : `/?page=${page - 1}`} className="text-brand-700 hover:underline">
+              ← Previous
+            </Link>
+          ) : (
+            <span />
+          )}
+          {hasNextPage ? (
+            <Link href={`/?page=${page + 1}`} className="text-brand-700 hover:underline">
+              Next →
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </div>
   );
 }

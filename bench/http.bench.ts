@@ -1,141 +1,266 @@
 /**
- * HTTP load benchmark: `GET /api/calcom/available-slots` and `POST /api/calcom/create-booking` against the built
- * app (`next start`) on an embedded PostgreSQL, with the Stripe emulator behind create-booking. Reports p50/p95
- * latency and throughput (autocannon). Needs a build: it runs `next build` if .next is missing.
+ * HTTP benchmark against the built app (`next start`, production mode) on an embedded PostgreSQL, with the Stripe
+ * and Cal.com emulators behind it. Every figure is reported as a ratio to two reference routes measured in the
+ * same run (`/api/bare`: {ok:true}; `/api/bare/slots`: a fixed 38.8 KB slot JSON), in alternating rounds, so a
+ * busy shared machine moves both sides alike. Also: the growth benchmark (a coach with 10,000 past bookings and
+ * 2,000 abandoned holds against an identical coach without history) and the server's peak memory (VmHWM).
+ *
+ * Env: BENCH_SECONDS (per target per round, default 4), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 10),
+ * BENCH_WRITE_CONNECTIONS (create-booking, default 50). Needs a build: runs `next build` if .next is missing
+ * (BENCH_BUILD=1 forces one).
  */
-import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import pg from "pg";
 import { createPrismaClient } from "@/lib/db/client";
 import { freePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrator";
+import { startCalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
+import { seedBenchData } from "./seed";
+import { ensureBuild, signIn, startNext } from "./support";
 
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const WRITE_CONNECTIONS = Number(process.env.BENCH_WRITE_CONNECTIONS ?? 50);
 
-async function session(baseUrl: string, email: string, password: string): Promise<string> {
-  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  const token = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
-  if (!token) throw new Error("could not sign in for the benchmark");
-  return token.split(";")[0];
+interface Target {
+  name: string;
+  url: string;
+  /** The reference route this target is compared with besides /api/bare. */
+  alsoVs?: string;
+}
+interface Sample {
+  /** Server CPU time (user + system, server and its workers) per request, ms. */
+  cpuMsPerRequest?: number;
+  /** PostgreSQL transactions committed per request: the round trips of a request whose statements are single. */
+  xactsPerRequest?: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
 }
 
-function report(name: string, result: autocannon.Result) {
-  const ok = result["2xx"];
-  console.log(
-    // autocannon's histogram reports p90 and p97.5, not p95: p95 lies between the two.
-    `${name.padEnd(34)} p50 ${String(result.latency.p50).padStart(5)} ms  p90 ${String(result.latency.p90).padStart(5)} ms  p97.5 ${String(result.latency.p97_5).padStart(5)} ms  p99 ${String(result.latency.p99).padStart(5)} ms  ${result.requests.average.toFixed(0).padStart(5)} req/s  (${ok} 2xx, ${result.non2xx} other, ${result.errors} errors)`,
-  );
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function load(url: string, connections: number, extra: Partial<autocannon.Options> = {}): Promise<Sample & { total: number }> {
+  const r = await autocannon({ url, connections, duration: SECONDS, ...extra });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total };
+}
+
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+/** CPU time (user + system) of the server process and its children so far, in ms. */
+function cpuMs(pid: number): number {
+  let ticks = 0;
+  for (const p of [pid, ...childPids(pid)]) {
+    try {
+      const fields = fs.readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the full line)
+    } catch {
+      /* exited */
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** Load plus what it cost: server CPU per request and database transactions per request. */
+async function measured(pid: number, xacts: () => Promise<number>, url: string, connections: number, extra: Partial<autocannon.Options> = {}): Promise<Sample> {
+  const [cpu0, x0] = [cpuMs(pid), await xacts()];
+  const s = await load(url, connections, extra);
+  const cpu1 = cpuMs(pid);
+  // PostgreSQL publishes a backend's counters when it goes idle (at most once a second).
+  await new Promise((r) => setTimeout(r, 1200));
+  const x1 = await xacts();
+  return { ...s, cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, s.total), xactsPerRequest: (x1 - x0 - 1) / Math.max(1, s.total) };
+}
+
+/** Peak resident memory of the server process and its children (next start forks a worker), in MB. */
+function peakMemoryMb(pid: number): number {
+  const pids = [pid, ...childPids(pid)];
+  let kb = 0;
+  for (const p of pids) {
+    const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+    kb += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return Math.round(kb / 1024);
+}
+function childPids(pid: number): number[] {
+  try {
+    const direct = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    return direct.flatMap((c) => [c, ...childPids(c)]);
+  } catch {
+    return [];
+  }
 }
 
 export async function run() {
-  const root = path.resolve(import.meta.dirname, "..");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coachbook-bench-"));
   fs.chmodSync(tmp, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
+  const database = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
-  let server: ReturnType<typeof spawn> | undefined;
+  const cal = await startCalcomEmulator({ clientId: "bench-client", clientSecret: "bench-secret", webhookSecret: "bench-calcom-hook" });
+  let server: ChildProcess | undefined;
+  let stats: pg.Client | undefined;
   try {
-    await migrate(pg.url);
-    const db = createPrismaClient(pg.url);
-    const { hashPassword } = await import("@/lib/accounts/service");
-    const passwordHash = await hashPassword("bench-password");
-    const coachUser = await db.user.create({ data: { email: "bench.coach@example.com", name: "Bench Coach", passwordHash, role: "COACH", timeZone: "Europe/Berlin" } });
-    const coach = await db.coachProfile.create({
-      data: {
-        userId: coachUser.id,
-        slug: "bench-coach",
-        timeZone: "Europe/Berlin",
-        minimumNoticeMinutes: 0,
-        bookingHorizonDays: 365,
-        availabilityRules: { create: [0, 1, 2, 3, 4, 5, 6].flatMap((weekday) => [{ weekday, startMinute: 480, endMinute: 720 }, { weekday, startMinute: 780, endMinute: 1020 }, { weekday, startMinute: 1080, endMinute: 1260 }]) },
-        offerings: { create: [{ title: "Quick call", durationMinutes: 15, priceMinor: 1500, currency: "eur" }] },
-      },
-      include: { offerings: true },
-    });
-    await db.user.create({ data: { email: "bench.student@example.com", name: "Bench Student", passwordHash, role: "STUDENT", timeZone: "Europe/London" } });
-    // 300 existing bookings of the coach, as busy time for the slot engine.
-    const student = await db.user.findUniqueOrThrow({ where: { email: "bench.student@example.com" } });
-    const day0 = new Date();
-    day0.setUTCHours(0, 0, 0, 0);
-    const busy = Array.from({ length: 300 }, (_, i) => {
-      const start = new Date(day0.getTime() + (200 + i) * 86_400_000 + 9 * 3_600_000);
-      return { coachId: coach.id, studentId: student.id, offeringId: coach.offerings[0].id, status: "CONFIRMED" as const, startsAt: start, endsAt: new Date(start.getTime() + 15 * 60_000), blockedFrom: start, blockedUntil: new Date(start.getTime() + 15 * 60_000), studentTimeZone: "UTC", title: "x", priceMinor: 1500, currency: "eur", policy: {} };
-    });
-    await db.booking.createMany({ data: busy });
-    await db.$disconnect();
-
+    await migrate(database.url);
     const env = {
       ...process.env,
       NODE_ENV: "production" as const,
       NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: pg.url,
+      DATABASE_URL: database.url,
       APP_URL: appUrl,
       NEXTAUTH_URL: appUrl,
       NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
       STRIPE_SECRET_KEY: "sk_test_bench",
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       STRIPE_API_BASE: stripe.url,
+      CALCOM_API_URL: cal.url,
+      CALCOM_CLIENT_ID: "bench-client",
+      CALCOM_CLIENT_SECRET: "bench-secret",
+      CALCOM_WEBHOOK_SECRET: "bench-calcom-hook",
       COACHBOOK_LOG: "silent",
       COACHBOOK_WORKER: "off",
+      // Load from one student and one address: the rate limits and the hold cap would refuse it (docs/SECURITY.md).
+      BENCH_ROUTES: "1",
+      RATE_LIMITS: "off",
     };
-    if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
-      const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, env, stdio: "inherit" });
-      if (build.status !== 0) throw new Error("next build failed");
+    // The seed (and the Cal.com sync of one coach) run in this process against the same database.
+    Object.assign(process.env, env);
+    const data = await seedBenchData(createPrismaClient(database.url));
+
+    ensureBuild(env);
+    server = await startNext(port, env);
+    stats = new pg.Client({ connectionString: database.url });
+    await stats.connect();
+    const statsClient = stats;
+    const xacts = async () => Number((await statsClient.query("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")).rows[0].xact_commit);
+
+    const slotsUrl = (coachId: string, offeringId: string, days: number) =>
+      `${appUrl}/api/calcom/available-slots?${new URLSearchParams({ coachId, offeringId, from: data.from.toISOString(), to: new Date(data.from.getTime() + days * 86_400_000).toISOString(), timeZone: "America/New_York" })}`;
+    const targets: Target[] = [
+      { name: "bare {ok:true}", url: `${appUrl}/api/bare` },
+      { name: "fixed 38.8 KB JSON", url: `${appUrl}/api/bare/slots` },
+      { name: "slots 60 d, unsynced", url: slotsUrl(data.plain.coachId, data.plain.offeringId, 60), alsoVs: "fixed 38.8 KB JSON" },
+      { name: "slots 60 d, unsynced, 12k history", url: slotsUrl(data.history.coachId, data.history.offeringId, 60), alsoVs: "fixed 38.8 KB JSON" },
+      { name: "slots 60 d, synced (Cal.com)", url: slotsUrl(data.synced.coachId, data.synced.offeringId, 60), alsoVs: "fixed 38.8 KB JSON" },
+      { name: "slots 7 d, unsynced", url: slotsUrl(data.plain.coachId, data.plain.offeringId, 7) },
+      { name: "landing page /", url: `${appUrl}/` },
+      { name: "coach page /coaches/[slug]", url: `${appUrl}/coaches/${data.plain.slug}` },
+    ];
+    for (const t of targets) {
+      const res = await fetch(t.url);
+      const body = await res.text();
+      const extra = t.url.includes("available-slots") ? ` source=${(JSON.parse(body) as { source: string }).source} slots=${(JSON.parse(body) as { slots: unknown[] }).slots.length}` : "";
+      const gz = await fetch(t.url, { headers: { "accept-encoding": "gzip" } });
+      await gz.arrayBuffer();
+      console.log(`${t.name.padEnd(36)} ${res.status} ${(body.length / 1024).toFixed(1)} KB (content-encoding with gzip asked: ${gz.headers.get("content-encoding") ?? "none"}; cache-control: ${res.headers.get("cache-control") ?? "-"})${extra}`);
     }
-    server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
-    for (let i = 0; i < 240; i++) {
-      try {
-        if ((await fetch(appUrl)).status < 500) break;
-      } catch {
-        /* starting */
+    console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, Node ${process.version}; ${ROUNDS} rounds x ${SECONDS} s per target, ${CONNECTIONS} connections`);
+    for (const t of targets) await load(t.url, CONNECTIONS, { duration: 1 }); // warm-up
+
+    const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+    const ratios = new Map<string, number[]>();
+    const pushRatio = (key: string, value: number) => ratios.set(key, [...(ratios.get(key) ?? []), value]);
+    for (let round = 0; round < ROUNDS; round++) {
+      const thisRound = new Map<string, Sample>();
+      for (const t of targets) {
+        const s = await measured(server.pid!, xacts, t.url, CONNECTIONS);
+        samples.get(t.name)!.push(s);
+        thisRound.set(t.name, s);
       }
-      await new Promise((r) => setTimeout(r, 250));
+      const bare = thisRound.get("bare {ok:true}")!.rps;
+      for (const t of targets) {
+        pushRatio(`${t.name} / bare`, thisRound.get(t.name)!.rps / bare);
+        if (t.alsoVs) pushRatio(`${t.name} / ${t.alsoVs}`, thisRound.get(t.name)!.rps / thisRound.get(t.alsoVs)!.rps);
+      }
+      pushRatio("growth: 12k history / no history", thisRound.get("slots 60 d, unsynced, 12k history")!.rps / thisRound.get("slots 60 d, unsynced")!.rps);
     }
-    const cookie = await session(appUrl, "bench.student@example.com", "bench-password");
 
-    const from = new Date(day0.getTime() + 86_400_000);
-    const query = new URLSearchParams({ coachId: coach.id, offeringId: coach.offerings[0].id, from: from.toISOString(), to: new Date(from.getTime() + 60 * 86_400_000).toISOString(), timeZone: "America/New_York" });
-    const slotsUrl = `${appUrl}/api/calcom/available-slots?${query}`;
-    const sample = (await (await fetch(slotsUrl)).json()) as { slots: { start: string }[] };
-    console.log(`machine: ${os.cpus().length} cores, Node ${process.version}; ${DURATION_S} s per run, ${CONNECTIONS} connections; one 60-day slot query returns ${sample.slots.length} slots`);
-    await autocannon({ url: slotsUrl, connections: CONNECTIONS, duration: 2 }); // warm-up
-    report("GET available-slots (60 days)", await autocannon({ url: slotsUrl, connections: CONNECTIONS, duration: DURATION_S }));
-    // What the booking page asks for: one week.
-    const weekQuery = new URLSearchParams({ coachId: coach.id, offeringId: coach.offerings[0].id, from: from.toISOString(), to: new Date(from.getTime() + 7 * 86_400_000).toISOString(), timeZone: "America/New_York" });
-    report("GET available-slots (7 days)", await autocannon({ url: `${appUrl}/api/calcom/available-slots?${weekQuery}`, connections: CONNECTIONS, duration: DURATION_S }));
-
-    // Every create-booking request targets a different free slot (the next one in the list), so the figure is
-    // the cost of a successful hold + Checkout Session, not of a 409.
-    const starts = sample.slots.map((s) => s.start);
+    // create-booking at 50 connections, alternating with the bare route at the same concurrency. Every request
+    // targets a different free slot of a different student-free coach week, so each one is a real hold + Checkout.
+    const cookie = await signIn(appUrl, data.studentEmail, data.studentPassword);
+    const writeSamples: Sample[] = [];
     let next = 0;
-    const result = await autocannon({
-      url: `${appUrl}/api/calcom/create-booking`,
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      method: "POST",
-      headers: { "content-type": "application/json", cookie },
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ offeringId: coach.offerings[0].id, start: starts[next++ % starts.length], timeZone: "Europe/London" }) }) }],
-    });
-    report("POST create-booking", result);
-    if (next > starts.length) console.log(`(ran out of distinct slots after ${starts.length}; later requests were 409s)`);
+    for (let round = 0; round < ROUNDS; round++) {
+      const bare = await load(`${appUrl}/api/bare`, WRITE_CONNECTIONS);
+      const w = await measured(server.pid!, xacts, `${appUrl}/api/calcom/create-booking`, WRITE_CONNECTIONS, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ offeringId: data.write.offeringId, start: data.write.starts[next++ % data.write.starts.length].toISOString(), timeZone: "Europe/London" }) }) }],
+      });
+      writeSamples.push(w);
+      pushRatio("create-booking (50 conn) / bare (50 conn)", w.rps / bare.rps);
+    }
+    const p95 = await latencyP95(appUrl, cookie, data, () => next++);
+
+    console.log("");
+    console.log(`${"request".padEnd(36)} ${"req/s".padStart(7)} ${"p50".padStart(6)} ${"p99".padStart(6)} ${"CPU ms/req".padStart(10)} ${"xacts/req".padStart(9)}  non-2xx`);
+    for (const t of targets) {
+      const s = samples.get(t.name)!;
+      console.log(`${t.name.padEnd(36)} ${median(s.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(s.map((x) => x.p50))).padStart(6)} ${String(median(s.map((x) => x.p99))).padStart(6)} ${median(s.map((x) => x.cpuMsPerRequest ?? 0)).toFixed(2).padStart(10)} ${median(s.map((x) => x.xactsPerRequest ?? 0)).toFixed(2).padStart(9)}  ${s.reduce((a, x) => a + x.non2xx + x.errors, 0)}`);
+    }
+    console.log(`${"create-booking, 50 connections".padEnd(36)} ${median(writeSamples.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(writeSamples.map((x) => x.p50))).padStart(6)} ${String(median(writeSamples.map((x) => x.p99))).padStart(6)}  ${writeSamples.reduce((a, x) => a + x.non2xx + x.errors, 0)}  (p95 ${p95} ms; CPU ${median(writeSamples.map((x) => x.cpuMsPerRequest ?? 0)).toFixed(2)} ms/req, ${median(writeSamples.map((x) => x.xactsPerRequest ?? 0)).toFixed(2)} xacts/req)`);
+    if (next > data.write.starts.length) console.log(`(create-booking ran out of distinct slots after ${data.write.starts.length}; later requests were 409s)`);
+    console.log("\nratios (median of per-round ratios):");
+    for (const [key, values] of ratios) console.log(`  ${key.padEnd(64)} ${median(values).toFixed(3)}   rounds: ${values.map((v) => v.toFixed(3)).join(" ")}`);
+    await databaseGrowth(statsClient, data);
+    console.log(`\npeak server memory (VmHWM, server + workers): ${peakMemoryMb(server.pid!)} MB`);
   } finally {
     server?.kill("SIGTERM");
+    await stats?.end().catch(() => undefined);
+    await cal.stop();
     await stripe.stop();
-    await pg.stop();
+    await database.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** p95 of create-booking at 50 connections from one more (short) run with autocannon's full histogram. */
+async function latencyP95(appUrl: string, cookie: string, data: Awaited<ReturnType<typeof seedBenchData>>, nextIndex: () => number) {
+  const r = await autocannon({
+    url: `${appUrl}/api/calcom/create-booking`,
+    connections: WRITE_CONNECTIONS,
+    duration: SECONDS,
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ offeringId: data.write.offeringId, start: data.write.starts[nextIndex() % data.write.starts.length].toISOString(), timeZone: "Europe/London" }) }) }],
+  });
+  // autocannon reports p90 and p97.5; interpolate p95 between them (stated as such in docs/BENCHMARKS.md).
+  return Math.round(r.latency.p90 + ((r.latency.p97_5 - r.latency.p90) * 5) / 7.5);
+}
+
+/**
+ * The busy-time read on its own, in PostgreSQL: the history coach (12,060 bookings) against the plain one (60),
+ * same 62-day window. Reports the plan's index, rows read and execution time (median of 20 EXPLAIN ANALYZE runs).
+ */
+async function databaseGrowth(client: pg.Client, data: Awaited<ReturnType<typeof seedBenchData>>) {
+  const from = new Date(data.from.getTime() - 86_400_000);
+  const to = new Date(data.from.getTime() + 61 * 86_400_000);
+  console.log("\nbusy-time read in PostgreSQL (EXPLAIN ANALYZE, median of 20):");
+  for (const [name, coachId] of [["no history", data.plain.coachId], ["12k history", data.history.coachId]] as const) {
+    const times: number[] = [];
+    let plan = "";
+    for (let i = 0; i < 20; i++) {
+      const rows = (
+        await client.query(
+          `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT json_agg(json_build_array(b.blocked_from, b.blocked_until)) FROM bookings b
+           WHERE b.coach_id = $1 AND b.status IN ('PENDING_PAYMENT', 'CONFIRMED')
+             AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange($2::timestamptz, $3::timestamptz, '[)')`,
+          [coachId, from, to],
+        )
+      ).rows as { "QUERY PLAN": [{ "Execution Time": number; Plan: { Plans?: { "Index Name"?: string; "Node Type": string; "Actual Rows": number; "Shared Hit Blocks": number }[] } }] }[];
+      const top = rows[0]["QUERY PLAN"][0];
+      times.push(top["Execution Time"]);
+      const scan = top.Plan.Plans?.[0];
+      plan = scan ? `${scan["Node Type"]}${scan["Index Name"] ? ` on ${scan["Index Name"]}` : ""}, ${scan["Actual Rows"]} rows, ${scan["Shared Hit Blocks"]} buffers` : "?";
+    }
+    console.log(`  ${name.padEnd(12)} ${median(times).toFixed(3)} ms  (${plan})`);
   }
 }

@@ -30,8 +30,17 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...base, NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET/);
   });
 
+  it("requires APP_URL in production, and the coach of an API key", () => {
+    const prod = { ...base, NODE_ENV: "production", NEXTAUTH_SECRET: "s".repeat(32), APP_URL: "" };
+    expect(() => parseEnv(prod)).toThrow(/APP_URL: required in production/);
+    expect(parseEnv({ ...prod, APP_URL: "https://coachbook.example" }).APP_URL).toBe("https://coachbook.example");
+    const keyed = { ...prod, APP_URL: "https://coachbook.example", CALCOM_API_KEY: "cal_live_x", CALCOM_WEBHOOK_SECRET: "h" };
+    expect(() => parseEnv(keyed)).toThrow(/CALCOM_API_KEY_COACH_EMAIL/);
+    expect(parseEnv({ ...keyed, CALCOM_API_KEY_COACH_EMAIL: "coach@example.com" }).CALCOM_API_KEY_COACH_EMAIL).toBe("coach@example.com");
+  });
+
   it("requires webhook secrets next to integration keys in production", () => {
-    const prod = { ...base, NODE_ENV: "production", NEXTAUTH_SECRET: "s".repeat(32) };
+    const prod = { ...base, NODE_ENV: "production", NEXTAUTH_SECRET: "s".repeat(32), APP_URL: "https://coachbook.example" };
     expect(() => parseEnv({ ...prod, STRIPE_SECRET_KEY: "sk_live_x" })).toThrow(/STRIPE_WEBHOOK_SECRET/);
     expect(() => parseEnv({ ...prod, CALCOM_API_KEY: "cal_live_x" })).toThrow(/CALCOM_WEBHOOK_SECRET/);
     expect(parseEnv({ ...prod, STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" }).STRIPE_WEBHOOK_SECRET).toBe("whsec_x");

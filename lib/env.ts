@@ -13,12 +13,14 @@ const optionalUrl = optionalString.pipe(z.string().url().optional());
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (npm run dev sets it for the embedded PostgreSQL)").url(),
-  APP_URL: z.string().url().default("http://localhost:3000"),
+  APP_URL: optionalUrl.transform((value) => value ?? "http://localhost:3000"),
   NEXTAUTH_URL: optionalUrl,
   NEXTAUTH_SECRET: optionalString,
   // Cal.com: Platform mode (client id + secret) or API key mode; CALCOM_API_URL points at the emulator in dev/tests.
   CALCOM_API_URL: z.string().url().default("https://api.cal.com"),
   CALCOM_API_KEY: optionalString,
+  // API-key mode serves one coach: the email of the coach account the key belongs to.
+  CALCOM_API_KEY_COACH_EMAIL: optionalString,
   CALCOM_CLIENT_ID: optionalString,
   CALCOM_CLIENT_SECRET: optionalString,
   CALCOM_WEBHOOK_SECRET: optionalString,
@@ -49,6 +51,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (env.NODE_ENV === "production") {
     const missing: string[] = [];
+    // Stripe's return URLs and the Cal.com webhook subscription are built from it: localhost would break both.
+    if (!source.APP_URL?.trim()) missing.push("APP_URL: required in production (the public https:// address of the app).");
+    if (env.CALCOM_API_KEY && !env.CALCOM_CLIENT_ID && !env.CALCOM_API_KEY_COACH_EMAIL) missing.push("CALCOM_API_KEY_COACH_EMAIL: required with CALCOM_API_KEY (the coach the key belongs to).");
     if (!env.NEXTAUTH_SECRET) missing.push("NEXTAUTH_SECRET: required in production (openssl rand -base64 32).");
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (payments are confirmed by the webhook).");
     if ((env.CALCOM_API_KEY || env.CALCOM_CLIENT_ID) && !env.CALCOM_WEBHOOK_SECRET) missing.push("CALCOM_WEBHOOK_SECRET: required with Cal.com credentials (webhooks must be signed).");

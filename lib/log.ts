@@ -1,6 +1,11 @@
+import pino from "pino";
+import { currentRequestContext } from "@/lib/http/request-context";
+
 /**
- * Structured, secret-free logging. Anything that looks like a credential is masked before it is written,
- * so a stray token in an error message or URL never reaches the logs.
+ * Structured logging with pino: JSON lines, errors serialized with stack and cause, secrets redacted twice
+ * (by field name through pino's `redact`, and by pattern over the whole line, so a token inside an error message
+ * or URL is masked too). Lines written during a request carry its `requestId` (lib/http/request-context.ts).
+ * The API stays `log.info/warn/error(message, fields)`.
  */
 const SECRET_PATTERNS: RegExp[] = [
   /\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]+/g,
@@ -21,22 +26,52 @@ export function redact(text: string): string {
   return out;
 }
 
-type Level = "debug" | "info" | "warn" | "error";
+const SECRET_FIELDS = ["password", "passwordHash", "secret", "token", "accessToken", "refreshToken", "apiKey", "authorization", "cookie"];
 
-function write(level: Level, message: string, fields?: Record<string, unknown>) {
-  if (process.env.COACHBOOK_LOG === "silent" && level !== "error") return;
-  if (level === "debug" && !process.env.COACHBOOK_DEBUG) return;
-  const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }, (_key, value) =>
-    value instanceof Error ? { name: value.name, message: value.message } : value,
-  );
-  const safe = redact(line);
-  if (level === "error" || level === "warn") console.error(safe);
-  else console.log(safe);
+function level(): pino.Level | "silent" {
+  if (process.env.COACHBOOK_LOG === "silent") return "error";
+  return process.env.COACHBOOK_DEBUG ? "debug" : "info";
 }
 
+/** Where lines go; tests swap it to capture output. */
+export const logDestination: { write: (line: string) => void } = { write: (line) => process.stdout.write(line) };
+
+function createLogger() {
+  return pino(
+    {
+      level: level(),
+      base: undefined,
+      messageKey: "message",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: pino.stdSerializers.errWithCause, err: pino.stdSerializers.errWithCause, cause: pino.stdSerializers.errWithCause },
+      redact: { paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`)], censor: "[redacted]" },
+      mixin: () => {
+        const context = currentRequestContext();
+        return context ? { requestId: context.requestId } : {};
+      },
+      hooks: { streamWrite: (line) => redact(line) },
+    },
+    { write: (line: string) => logDestination.write(line) },
+  );
+}
+
+let logger: pino.Logger | undefined;
+let loggerLevel: string | undefined;
+function get(): pino.Logger {
+  const wanted = level();
+  if (!logger || loggerLevel !== wanted) {
+    logger = createLogger();
+    loggerLevel = wanted;
+  }
+  return logger;
+}
+
+type Fields = Record<string, unknown>;
+
 export const log = {
-  debug: (message: string, fields?: Record<string, unknown>) => write("debug", message, fields),
-  info: (message: string, fields?: Record<string, unknown>) => write("info", message, fields),
-  warn: (message: string, fields?: Record<string, unknown>) => write("warn", message, fields),
-  error: (message: string, fields?: Record<string, unknown>) => write("error", message, fields),
+  debug: (message: string, fields?: Fields) => get().debug(fields ?? {}, message),
+  info: (message: string, fields?: Fields) => get().info(fields ?? {}, message),
+  warn: (message: string, fields?: Fields) => get().warn(fields ?? {}, message),
+  error: (message: string, fields?: Fields) => get().error(fields ?? {}, message),
 };

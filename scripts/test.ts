@@ -38,7 +38,7 @@ for (const tier of tiers) {
     skipped = json.numPendingTests + json.numTodoTests;
   }
   summaries.push({ tier, passed, failed, skipped, seconds, status });
-  if (status !== 0) break;
+  if (status !== 0 || failed > 0) break;
 }
 
 console.log("\nTier          passed  failed  skipped  time");
@@ -46,7 +46,8 @@ for (const s of summaries) console.log(`${s.tier.padEnd(12)}  ${String(s.passed)
 const total = summaries.reduce((acc, s) => ({ passed: acc.passed + s.passed, failed: acc.failed + s.failed, skipped: acc.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
 const problems: string[] = [];
 for (const s of summaries) {
-  if (s.status !== 0) problems.push(`${s.tier} tier failed`);
+  // Both checks: a runner that exits 0 with failed tests (as seen once with an error thrown after the run) still fails.
+  if (s.status !== 0 || s.failed > 0) problems.push(`${s.tier} tier failed`);
   if (s.passed === 0) problems.push(`${s.tier} tier ran no test`);
   if (s.skipped > 0) problems.push(`${s.tier} tier skipped ${s.skipped} test(s)`);
 }

@@ -23,6 +23,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
     setPending(true);
     try {
       const result = await signIn("credentials", { email, password, redirect: false });
+      if (result?.status === 429 || result?.error === "RateLimited") {
+        setError("Too many failed attempts. Wait a moment, then try again.");
+        return;
+      }
       if (!result || result.error) {
         setError("Wrong email or password.");
         return;

@@ -9,6 +9,9 @@ export const emailSchema = z
   .max(254, "That email address is too long.")
   .email("Enter a valid email address.");
 
+/** bcrypt's input limit, in UTF-8 bytes. */
+export const MAX_PASSWORD_BYTES = 72;
+
 export const signUpSchema = z.object({
   role: z.enum(["COACH", "STUDENT"], { message: "Choose coach or student." }),
   name: z.string().trim().min(2, "Enter your name (at least 2 characters).").max(100, "Keep the name under 100 characters."),
@@ -16,7 +19,10 @@ export const signUpSchema = z.object({
   password: z
     .string()
     .min(8, "Use at least 8 characters for the password.")
-    .max(200, "Keep the password under 200 characters."),
+    // bcrypt reads only the first 72 bytes: a longer password would be silently cut, so it is refused instead.
+    .refine((value) => new TextEncoder().encode(value).length <= MAX_PASSWORD_BYTES, {
+      message: `Keep the password to ${MAX_PASSWORD_BYTES} bytes (72 plain letters or digits; accented letters and emoji count as 2 to 4).`,
+    }),
   timeZone: timeZoneSchema,
 });
 export type SignUpInput = z.infer<typeof signUpSchema>;

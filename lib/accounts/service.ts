@@ -1,4 +1,5 @@
 import bcrypt from "bcryptjs";
+import { revalidateCoachPages } from "@/lib/coaches/page-cache";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -31,6 +32,10 @@ export interface AccountSummary {
   timeZone: string;
 }
 
+export interface VerifiedAccount extends AccountSummary {
+  sessionVersion: number;
+}
+
 /**
  * Creates the user (and, for coaches, the coach profile) in one transaction, so a failure leaves nothing
  * half-written. A duplicate email is a clear 409, detected by the unique index rather than a racy pre-check.
@@ -40,7 +45,7 @@ export async function createAccount(input: SignUpInput): Promise<AccountSummary>
   // A second attempt only for a coach whose readable slug was taken in a race: it then gets a unique suffix.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.$transaction(async (tx) => {
+      const account = await db.$transaction(async (tx) => {
         const user = await tx.user.create({
           data: { email: input.email, name: input.name, passwordHash, role: input.role, timeZone: input.timeZone },
         });
@@ -51,6 +56,9 @@ export async function createAccount(input: SignUpInput): Promise<AccountSummary>
         }
         return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
       });
+      // A new coach appears in the landing page's list.
+      if (account.role === "COACH") revalidateCoachPages(null);
+      return account;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (await db.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
@@ -66,9 +74,9 @@ export async function createAccount(input: SignUpInput): Promise<AccountSummary>
 let dummyHash: Promise<string> | undefined;
 const getDummyHash = () => (dummyHash ??= bcrypt.hash("coachbook-no-such-user", BCRYPT_COST));
 
-export async function verifyCredentials(email: string, password: string): Promise<AccountSummary | null> {
+export async function verifyCredentials(email: string, password: string): Promise<VerifiedAccount | null> {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   const ok = await bcrypt.compare(password, user?.passwordHash ?? (await getDummyHash()));
-  if (!user || !ok) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone };
+  if (!user || !ok || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone, sessionVersion: user.sessionVersion };
 }

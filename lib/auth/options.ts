@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/accounts/service";
 import { signInSchema } from "@/lib/accounts/schemas";
 import { authSecret } from "@/lib/env";
+import { recheckSession } from "./session-check";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 declare module "next-auth" {
@@ -12,6 +13,7 @@ declare module "next-auth" {
   interface User {
     role: Role;
     timeZone: string;
+    sessionVersion: number;
   }
 }
 
@@ -20,6 +22,8 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: Role;
     timeZone?: string;
+    sv?: number;
+    checkedAt?: number;
   }
 }
 
@@ -36,7 +40,7 @@ export function authOptions(): NextAuthOptions {
           const parsed = signInSchema.safeParse(credentials ?? {});
           if (!parsed.success) return null;
           const user = await verifyCredentials(parsed.data.email, parsed.data.password);
-          return user ? { id: user.id, name: user.name, email: user.email, role: user.role, timeZone: user.timeZone } : null;
+          return user ? { id: user.id, name: user.name, email: user.email, role: user.role, timeZone: user.timeZone, sessionVersion: user.sessionVersion } : null;
         },
       }),
     ],
@@ -46,8 +50,15 @@ export function authOptions(): NextAuthOptions {
           token.uid = user.id;
           token.role = user.role;
           token.timeZone = user.timeZone;
+          token.sv = user.sessionVersion;
+          token.checkedAt = Date.now();
+          return token;
         }
-        return token;
+        // A disabled account, a deleted one or a newer session version ends the session (lib/auth/session-check.ts).
+        const check = await recheckSession(token);
+        if (check === null) return token;
+        if (!check.ok) return { ...token, uid: undefined, role: undefined };
+        return { ...token, role: check.role, checkedAt: check.checkedAt };
       },
       async session({ session, token }) {
         if (token.uid && token.role) {

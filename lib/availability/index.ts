@@ -8,5 +8,5 @@ export type {
   TimeInterval,
   WeeklyRule,
 } from "./types";
-export { blockedRange, getAvailableSlots, isSlotBookable } from "./slots";
+export { blockedRange, getAvailableSlotStarts, getAvailableSlots, isSlotBookable } from "./slots";
 export { localTimeToInstant } from "./tz";

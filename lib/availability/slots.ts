@@ -43,8 +43,8 @@ function mergeBusy(busy: readonly TimeInterval[]): { starts: Float64Array; ends:
   return { starts, ends, count };
 }
 
-/** Core: slots whose start lies in [fromMs, toMs). */
-function computeSlots(rules: AvailabilityRules, fromMs: number, toMs: number): Slot[] {
+/** Core: starts (epoch ms) of the slots whose start lies in [fromMs, toMs), ascending. */
+function computeSlotStarts(rules: AvailabilityRules, fromMs: number, toMs: number): number[] {
   const duration = minutes(rules.durationMinutes, "durationMinutes", { positive: true });
   const step =
     rules.slotIntervalMinutes == null
@@ -76,7 +76,7 @@ function computeSlots(rules: AvailabilityRules, fromMs: number, toMs: number): S
   const busyCount = busy.count;
   let b = 0; // first busy interval that may still overlap (its end is after the current query start)
 
-  const out: Slot[] = [];
+  const out: number[] = [];
   for (const w of windows) {
     if (w.end <= lower) continue;
     if (w.start > upper) break;
@@ -92,7 +92,7 @@ function computeSlots(rules: AvailabilityRules, fromMs: number, toMs: number): S
         s += Math.ceil((busyEnds[b] + before - s) / step) * step;
         continue;
       }
-      out.push({ start: new Date(s), end: new Date(s + duration) });
+      out.push(s);
       s += step;
     }
   }
@@ -104,7 +104,16 @@ function computeSlots(rules: AvailabilityRules, fromMs: number, toMs: number): S
  * as UTC instants. Pure; throws RangeError on malformed input (unknown zone, bad date string, negative minutes).
  */
 export function getAvailableSlots(input: AvailabilityInput): Slot[] {
-  return computeSlots(input, instant(input.from, "from"), instant(input.to, "to"));
+  const duration = input.durationMinutes * MINUTE_MS;
+  return getAvailableSlotStarts(input).map((s) => ({ start: new Date(s), end: new Date(s + duration) }));
+}
+
+/**
+ * The same slots as `getAvailableSlots`, as start instants in epoch milliseconds (each slot lasts
+ * `durationMinutes`). For hot paths that serialise or compare slots: no Date objects are allocated.
+ */
+export function getAvailableSlotStarts(input: AvailabilityInput): number[] {
+  return computeSlotStarts(input, instant(input.from, "from"), instant(input.to, "to"));
 }
 
 /**
@@ -114,8 +123,8 @@ export function getAvailableSlots(input: AvailabilityInput): Slot[] {
  */
 export function isSlotBookable(rules: AvailabilityRules, start: Date): boolean {
   const ms = instant(start, "start");
-  const slots = computeSlots(rules, ms, ms + 1);
-  return slots.length === 1 && slots[0].start.getTime() === ms;
+  const starts = computeSlotStarts(rules, ms, ms + 1);
+  return starts.length === 1 && starts[0] === ms;
 }
 
 /**

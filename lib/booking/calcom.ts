@@ -2,7 +2,8 @@ import type { CalcomBooking } from "@/lib/calcom";
 import { calcomConfigured, coachApi } from "@/lib/calcom-sync/client";
 import { db } from "@/lib/db/client";
 import type { Booking } from "@/lib/generated/prisma/client";
-import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
+import { z } from "zod";
+import { defineJob, PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
 import { calendarRefusal } from "@/lib/calcom/refusal";
@@ -57,6 +58,12 @@ const confirmInCalcom: JobHandler = async (payload) => {
   let uid = booking.calcomBookingUid;
   if (uid) {
     const current = await api.bookings.get(uid);
+    // Confirming an accepted booking is a 400 "Booking already confirmed" (../shared/calcom/CONTRACT.md): a run that
+    // was interrupted after Cal.com accepted it (the process died) only records the result.
+    if (current.status === "accepted") {
+      await db.booking.updateMany({ where: { id: booking.id, calcomBookingUid: uid }, data: { calcomStatus: "accepted" } });
+      return;
+    }
     if (current.status === "rejected" || current.status === "cancelled") {
       // Ended by us (the hold lapsed, then the payment re-took the slot): book it again. Ended by the coach:
       // they do not want this session, so it is cancelled and refunded, not forced back onto their calendar.
@@ -92,7 +99,7 @@ const confirmInCalcom: JobHandler = async (payload) => {
  */
 const releaseInCalcom: JobHandler = async (payload) => {
   const booking = await db.booking.findUnique({ where: { id: String(payload.bookingId) } });
-  if (!booking || booking.status === "PENDING_PAYMENT" || booking.status === "CONFIRMED") return;
+  if (!booking || booking.status === "PENDING_PAYMENT" || booking.status === "AWAITING_FUNDS" || booking.status === "CONFIRMED") return;
   if (!booking.calcomBookingUid) return declineOrphans(booking);
   const api = await coachApi(booking.coachId);
   const current = await api.bookings.get(booking.calcomBookingUid);
@@ -180,8 +187,11 @@ async function declineOrphans(booking: Booking) {
   }
 }
 
+// Every Cal.com job names one booking; a payload without one is a permanent failure, not a retry loop.
+const bookingPayload = z.looseObject({ bookingId: z.string().min(1) });
+
 export const CALCOM_BOOKING_JOBS: Record<string, JobHandler> = {
-  [JOB.calcomConfirm]: confirmInCalcom,
-  [JOB.calcomRelease]: releaseInCalcom,
-  [JOB.calcomReconcile]: reconcileWithCalcom,
+  [JOB.calcomConfirm]: defineJob(bookingPayload, confirmInCalcom),
+  [JOB.calcomRelease]: defineJob(bookingPayload, releaseInCalcom),
+  [JOB.calcomReconcile]: defineJob(bookingPayload, reconcileWithCalcom),
 };

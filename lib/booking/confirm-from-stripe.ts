@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { SessionUser } from "@/lib/auth/session";
 import { getStripe, isPaidSession, paidCheckoutFrom, toAppError } from "@/lib/payments/stripe";
+import { refundSummary } from "@/lib/payments/ledger";
 import { applyPaidCheckout } from "./confirm";
 
 /**
@@ -14,7 +15,7 @@ export async function confirmFromStripe(bookingId: string, caller: SessionUser) 
   const booking = await db.booking.findUnique({ where: { id: bookingId }, include: { coach: { select: { userId: true } } } });
   const mine = booking && (booking.studentId === caller.id || booking.coach.userId === caller.id);
   if (!booking || !mine) throw new AppError("NOT_FOUND", "No such booking.");
-  if (booking.status === "PENDING_PAYMENT" || booking.status === "EXPIRED") {
+  if (booking.status === "PENDING_PAYMENT" || booking.status === "AWAITING_FUNDS" || booking.status === "EXPIRED") {
     if (!booking.stripeCheckoutSessionId) throw new AppError("INVALID_STATE", "This booking has no payment to check.");
     let session: Stripe.Checkout.Session;
     try {
@@ -30,7 +31,9 @@ export async function confirmFromStripe(bookingId: string, caller: SessionUser) 
 }
 
 export async function bookingStatusView(bookingId: string) {
-  const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
+  const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: { include: { refunds: true } } } });
+  // The true state of the money, from the refund rows: pending, succeeded and failed are told apart.
+  const refund = refundSummary(b.payments.flatMap((p) => p.refunds));
   return {
     id: b.id,
     status: b.status,
@@ -41,6 +44,8 @@ export async function bookingStatusView(bookingId: string) {
     currency: b.currency,
     calcomStatus: b.calcomStatus,
     cancelReason: b.cancelReason,
-    refundedMinor: b.payments.reduce((sum, p) => sum + p.amountRefundedMinor, 0),
+    calcomRefusal: b.calcomRefusal,
+    refundedMinor: refund.refundedMinor,
+    refund,
   };
 }

@@ -2,9 +2,11 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { instantSchema } from "@/lib/http/input";
 import { log } from "@/lib/log";
 import { createCheckoutSession } from "@/lib/payments/checkout";
 import { stripeConfigured } from "@/lib/payments/stripe";
+import { MAX_LIVE_HOLDS_PER_STUDENT, rateLimitsEnabled } from "@/lib/rate-limit/limits";
 import { timeZoneSchema } from "@/lib/time/zones";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
@@ -13,7 +15,7 @@ import { releaseHold } from "./release";
 
 export const createBookingSchema = z.object({
   offeringId: z.string().trim().min(1, "Choose a session.").max(64),
-  start: z.iso.datetime({ offset: true, message: "start must be an ISO date-time." }),
+  start: instantSchema("start must be an ISO date-time."),
   timeZone: timeZoneSchema,
 });
 export type CreateBookingInput = z.infer<typeof createBookingSchema>;
@@ -36,6 +38,8 @@ export interface CreatedBooking {
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
   if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
+  const capped = rateLimitsEnabled(); // RATE_LIMITS=off (load tests) lifts the cap too
+  if (capped) await assertHoldCap(student.id);
   const hold = await holdSlot({
     studentId: student.id,
     offeringId: input.offeringId,
@@ -48,6 +52,11 @@ export async function createBooking(student: { id: string; email: string }, inpu
       log.error("could not release a failed hold", { bookingId: hold.id, error }),
     );
   };
+  // Two requests racing past the check above: the later holds (by creation order) give way, so the cap holds.
+  if (capped && !(await withinHoldCap(student.id, hold.id))) {
+    await undo("Too many unpaid holds.");
+    throw holdCapError();
+  }
   try {
     await createPendingCalcomBooking(hold);
   } catch (error) {
@@ -78,4 +87,23 @@ export async function createBooking(student: { id: string; email: string }, inpu
     await undo("The payment could not be started.");
     throw error instanceof AppError ? error : new AppError("UPSTREAM_ERROR", "The payment could not be started. Please try again.");
   }
+}
+
+const liveHolds = (studentId: string) => ({ studentId, status: "PENDING_PAYMENT" as const, holdExpiresAt: { gt: new Date() } });
+
+const holdCapError = () =>
+  new AppError(
+    "RATE_LIMITED",
+    `You already have ${MAX_LIVE_HOLDS_PER_STUDENT} unpaid bookings waiting for payment. Pay for one or let it expire before booking another.`,
+    { maxLiveHolds: MAX_LIVE_HOLDS_PER_STUDENT },
+  );
+
+/** Caps a student's live unpaid holds, so one account cannot hold a coach's whole calendar. */
+async function assertHoldCap(studentId: string) {
+  if ((await db.booking.count({ where: liveHolds(studentId) })) >= MAX_LIVE_HOLDS_PER_STUDENT) throw holdCapError();
+}
+
+async function withinHoldCap(studentId: string, holdId: string) {
+  const first = await db.booking.findMany({ where: liveHolds(studentId), orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: MAX_LIVE_HOLDS_PER_STUDENT, select: { id: true } });
+  return first.some((b) => b.id === holdId);
 }

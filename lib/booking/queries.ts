@@ -59,7 +59,7 @@ function pick(b: { id: string; title: string; status: BookingStatus; startsAt: D
 export async function getBookingForUser(bookingId: string, userId: string) {
   const booking = await db.booking.findUnique({
     where: { id: bookingId },
-    include: { coach: { include: { user: { select: { name: true, id: true } } } }, student: { select: { name: true } }, payments: true },
+    include: { coach: { include: { user: { select: { name: true, id: true } } } }, student: { select: { name: true } }, payments: { include: { refunds: true } }, offering: { select: { calcomEventTypeId: true } } },
   });
   if (!booking || (booking.studentId !== userId && booking.coach.user.id !== userId)) throw new AppError("NOT_FOUND", "No such booking.");
   return booking;

@@ -2,46 +2,113 @@ import type { AvailabilityRules, TimeInterval } from "@/lib/availability";
 import type { Tx } from "@/lib/jobs/queue";
 import { AppError } from "@/lib/errors";
 
-export const LIVE_STATUSES = ["PENDING_PAYMENT", "CONFIRMED"] as const;
+// The same set as the bookings_no_overlap exclusion constraint's predicate (so busy reads can use its GiST index).
+export const LIVE_STATUSES = ["PENDING_PAYMENT", "AWAITING_FUNDS", "CONFIRMED"] as const;
 
-/** Blocked time (buffers included) of the coach's live bookings and holds that touch [from, to). */
+/**
+ * Blocked time (buffers included) of the coach's live bookings and holds that touch [from, to).
+ *
+ * Written as the same range overlap as the `bookings_no_overlap` exclusion constraint (same columns, same '[)'
+ * bounds, same status predicate), so PostgreSQL answers it from that constraint's GiST index: the cost depends on
+ * the bookings in the window, not on the coach's whole history of sessions and abandoned holds.
+ */
 export async function liveBusy(tx: Tx, coachId: string, from: Date, to: Date, excludeBookingId?: string): Promise<TimeInterval[]> {
-  const rows = await tx.booking.findMany({
-    where: {
-      coachId,
-      status: { in: [...LIVE_STATUSES] },
-      blockedFrom: { lt: to },
-      blockedUntil: { gt: from },
-      ...(excludeBookingId ? { id: { not: excludeBookingId } } : {}),
-    },
-    select: { blockedFrom: true, blockedUntil: true },
-  });
-  return rows.map((row) => ({ start: row.blockedFrom, end: row.blockedUntil }));
+  const rows = await tx.$queryRaw<{ from_ms: number; until_ms: number }[]>`
+    SELECT (extract(epoch FROM b.blocked_from) * 1000)::float8 AS from_ms, (extract(epoch FROM b.blocked_until) * 1000)::float8 AS until_ms
+    FROM bookings b
+    WHERE b.coach_id = ${coachId}
+      AND b.status IN ('PENDING_PAYMENT', 'AWAITING_FUNDS', 'CONFIRMED')
+      AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')
+      AND b.id IS DISTINCT FROM ${excludeBookingId ?? null}::text`;
+  return rows.map((row) => ({ start: new Date(row.from_ms), end: new Date(row.until_ms) }));
+}
+
+export interface OfferingRow {
+  id: string;
+  coachId: string;
+  title: string;
+  durationMinutes: number;
+  priceMinor: number;
+  currency: string;
+  active: boolean;
+  calcomEventTypeId: number | null;
+}
+
+export interface CoachRow {
+  id: string;
+  timeZone: string;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  minimumNoticeMinutes: number;
+  bookingHorizonDays: number;
+  slotIntervalMinutes: number | null;
+  fullRefundHoursBefore: number;
+  lateCancelRefundPercent: number;
+  partialRefundHoursBefore: number;
+  rescheduleCutoffHours: number;
+  maxReschedules: number;
+  /** Bumped by triggers whenever anything that changes this coach's free time changes (see the migration). */
+  availabilityVersion: number;
+  /** When the coach last synced with Cal.com; null when never (Cal.com is then not asked for slots). */
+  calcomSyncedAt: Date | null;
+}
+
+interface ContextRow {
+  offering: OfferingRow;
+  coach: Omit<CoachRow, "calcomSyncedAt"> & { calcomSyncedAt: string | null };
+  weekly: [number, number, number][];
+  overrides: [string, number | null, number | null][];
+  busy: [number, number][];
 }
 
 /**
- * Everything the availability engine needs for one active offering, read from the database. `busyFrom`/`busyTo`
- * bound the busy query to the window being asked about.
+ * Everything the availability engine needs for one active offering, in ONE database round trip: the offering,
+ * its coach, the weekly rules, the date overrides that can matter for the window (from the later of `busyFrom`
+ * and `now`, two local days of margin on each side, so past overrides are never read), and the live busy time
+ * in [busyFrom, busyTo) through the exclusion constraint's index. Instants travel as epoch milliseconds.
  */
 export async function loadOfferingRules(tx: Tx, offeringId: string, now: Date, busyFrom: Date, busyTo: Date, excludeBookingId?: string) {
-  const offering = await tx.offering.findUnique({
-    where: { id: offeringId },
-    include: { coach: { include: { availabilityRules: true, dateOverrides: true } } },
-  });
-  if (!offering || !offering.active) throw new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
-  const coach = offering.coach;
-  const busy = await liveBusy(tx, coach.id, busyFrom, busyTo, excludeBookingId);
+  const rows = await tx.$queryRaw<ContextRow[]>`
+    SELECT
+      json_build_object(
+        'id', o.id, 'coachId', o.coach_id, 'title', o.title, 'durationMinutes', o.duration_minutes, 'priceMinor', o.price_minor,
+        'currency', o.currency, 'active', o.active, 'calcomEventTypeId', o.calcom_event_type_id) AS offering,
+      json_build_object(
+        'id', c.id, 'timeZone', c.time_zone, 'bufferBeforeMinutes', c.buffer_before_minutes, 'bufferAfterMinutes', c.buffer_after_minutes,
+        'minimumNoticeMinutes', c.minimum_notice_minutes, 'bookingHorizonDays', c.booking_horizon_days, 'slotIntervalMinutes', c.slot_interval_minutes,
+        'fullRefundHoursBefore', c.full_refund_hours_before, 'lateCancelRefundPercent', c.late_cancel_refund_percent,
+        'partialRefundHoursBefore', c.partial_refund_hours_before, 'rescheduleCutoffHours', c.reschedule_cutoff_hours, 'maxReschedules', c.max_reschedules,
+        'availabilityVersion', c.availability_version,
+        'calcomSyncedAt', (SELECT a.synced_at FROM calcom_accounts a WHERE a.coach_id = c.id)) AS coach,
+      COALESCE((SELECT json_agg(json_build_array(r.weekday, r.start_minute, r.end_minute)) FROM availability_rules r WHERE r.coach_id = c.id), '[]') AS weekly,
+      COALESCE((SELECT json_agg(json_build_array(d.date, d.start_minute, d.end_minute)) FROM date_overrides d
+        WHERE d.coach_id = c.id
+          AND d.date >= to_char((greatest(${busyFrom}::timestamptz, ${now}::timestamptz) AT TIME ZONE c.time_zone)::date - 2, 'YYYY-MM-DD')
+          AND d.date <= to_char((${busyTo}::timestamptz AT TIME ZONE c.time_zone)::date + 2, 'YYYY-MM-DD')), '[]') AS overrides,
+      COALESCE((SELECT json_agg(json_build_array((extract(epoch FROM b.blocked_from) * 1000)::float8, (extract(epoch FROM b.blocked_until) * 1000)::float8))
+        FROM bookings b
+        WHERE b.coach_id = c.id
+          AND b.status IN ('PENDING_PAYMENT', 'AWAITING_FUNDS', 'CONFIRMED')
+          AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange(${busyFrom}::timestamptz, ${busyTo}::timestamptz, '[)')
+          AND b.id IS DISTINCT FROM ${excludeBookingId ?? null}::text), '[]') AS busy
+    FROM offerings o
+    JOIN coach_profiles c ON c.id = o.coach_id
+    WHERE o.id = ${offeringId}`;
+  const row = rows[0];
+  if (!row || !row.offering.active) throw new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
+  const offering = row.offering;
+  const coach: CoachRow = { ...row.coach, calcomSyncedAt: row.coach.calcomSyncedAt ? new Date(row.coach.calcomSyncedAt) : null };
   const rules: AvailabilityRules = {
     timeZone: coach.timeZone,
-    weeklyRules: coach.availabilityRules,
-    dateOverrides: coach.dateOverrides,
+    weeklyRules: row.weekly.map(([weekday, startMinute, endMinute]) => ({ weekday, startMinute, endMinute })),
+    dateOverrides: row.overrides.map(([date, startMinute, endMinute]) => ({ date, startMinute, endMinute })),
     durationMinutes: offering.durationMinutes,
     slotIntervalMinutes: coach.slotIntervalMinutes,
     bufferBeforeMinutes: coach.bufferBeforeMinutes,
     bufferAfterMinutes: coach.bufferAfterMinutes,
     minimumNoticeMinutes: coach.minimumNoticeMinutes,
     bookingHorizonDays: coach.bookingHorizonDays,
-    busy,
+    busy: row.busy.map(([start, end]) => ({ start: new Date(start), end: new Date(end) })),
     now,
   };
   return { offering, coach, rules };

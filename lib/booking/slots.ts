@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { getAvailableSlots } from "@/lib/availability";
-import { calcomSlots } from "@/lib/calcom-sync/slots";
+import { getAvailableSlotStarts } from "@/lib/availability";
+import { calcomSlotStarts } from "@/lib/calcom-sync/slots";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { instantSchema } from "@/lib/http/input";
+import { isoFromEpochMs } from "@/lib/time/iso";
 import { timeZoneSchema } from "@/lib/time/zones";
 import { loadOfferingRules } from "./rules";
 
@@ -13,8 +14,8 @@ export const slotQuerySchema = z
   .object({
     coachId: z.string().trim().min(1, "coachId is required.").max(64),
     offeringId: z.string().trim().min(1, "offeringId is required.").max(64),
-    from: z.iso.datetime({ offset: true, message: "from must be an ISO date-time such as 2026-12-01T00:00:00Z." }),
-    to: z.iso.datetime({ offset: true, message: "to must be an ISO date-time such as 2026-12-08T00:00:00Z." }),
+    from: instantSchema("from must be an ISO date-time such as 2026-12-01T00:00:00Z."),
+    to: instantSchema("to must be an ISO date-time such as 2026-12-08T00:00:00Z."),
     timeZone: timeZoneSchema,
   })
   .transform((q) => ({ ...q, from: new Date(q.from), to: new Date(q.to) }))
@@ -31,6 +32,7 @@ export interface SlotView {
 }
 
 export interface SlotsResult {
+  /** Who answered: Cal.com (intersected with our own engine), or our own engine alone. */
   source: "calcom" | "local";
   /** Why Cal.com did not answer, when the coach is synced but the local engine was used. */
   fallbackReason?: string;
@@ -38,15 +40,21 @@ export interface SlotsResult {
   slots: SlotView[];
 }
 
+const DAY_MS = 86_400_000;
+const FALLBACK_REASON = "Cal.com did not answer in time; these times come from Coachbook's own availability.";
+
 /**
- * Free slots of one offering. Cal.com answers when the coach is synced and reachable (its view of the calendar
- * includes events we cannot see), minus our own holds and bookings, which Cal.com does not fully know about
- * (pending bookings only block their own event type there). Otherwise the local engine answers.
+ * Free slots of one offering, from one database round trip (lib/booking/rules.ts).
+ *
+ * Our own engine always runs (it costs well under a millisecond). When the coach is synced, Cal.com's answer
+ * (cached briefly, see lib/calcom-sync/slots.ts) is intersected with it: Cal.com sees the coach's outside
+ * calendars, and our engine sees our own holds and bookings (pending ones only block their own event type in
+ * Cal.com) and gets DST days right (Cal.com shifts slots by an hour on some transition days, PITFALLS.md #8), so
+ * a slot is offered only when both agree — exactly the slots a hold will then accept.
  */
 export async function findSlots(query: SlotQuery, now = new Date()): Promise<SlotsResult> {
-  const dayMs = 86_400_000;
   // Busy time is read a day beyond the range: a booking just outside it can still block a slot with its buffers.
-  const loaded = await loadOfferingRules(db, query.offeringId, now, new Date(query.from.getTime() - dayMs), new Date(query.to.getTime() + dayMs)).catch((error) => {
+  const loaded = await loadOfferingRules(db, query.offeringId, now, new Date(query.from.getTime() - DAY_MS), new Date(query.to.getTime() + DAY_MS)).catch((error) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") return null;
     throw error;
   });
@@ -54,29 +62,29 @@ export async function findSlots(query: SlotQuery, now = new Date()): Promise<Slo
     throw new AppError("BAD_REQUEST", "Unknown coach or offering (or the offering is no longer offered).", { fields: { offeringId: "Unknown offering for this coach." } });
   }
   const { offering, coach, rules } = loaded;
+  const durationMs = offering.durationMinutes * 60_000;
+  const local = getAvailableSlotStarts({ ...rules, from: query.from, to: query.to });
   let fallbackReason: string | undefined;
-  if (offering.calcomEventTypeId) {
-    try {
-      const remote = await calcomSlots({ ...query, eventTypeId: offering.calcomEventTypeId });
-      if (remote) {
-        const horizon = now.getTime() + coach.bookingHorizonDays * dayMs;
-        const notice = now.getTime() + coach.minimumNoticeMinutes * 60_000;
-        const free = remote.filter((slot) => {
-          if (slot.start.getTime() > horizon || slot.start.getTime() < notice) return false;
-          const from = slot.start.getTime() - coach.bufferBeforeMinutes * 60_000;
-          const until = slot.end.getTime() + coach.bufferAfterMinutes * 60_000;
-          return slot.start >= query.from && slot.start < query.to && !rules.busy.some((b) => b.start.getTime() < until && b.end.getTime() > from);
-        });
-        return { source: "calcom", timeZone: query.timeZone, slots: free.map(toView) };
-      }
-    } catch (error) {
-      // The detail goes to the log; the public answer only says what happened.
-      fallbackReason = "Cal.com did not answer in time; these times come from Coachbook's own availability.";
-      log.warn("Cal.com slots unavailable, using the local engine", { coachId: query.coachId, error });
+  if (offering.calcomEventTypeId !== null && coach.calcomSyncedAt) {
+    const remote = await calcomSlotStarts({
+      coachId: coach.id,
+      eventTypeId: offering.calcomEventTypeId,
+      availabilityVersion: coach.availabilityVersion,
+      from: query.from,
+      to: query.to,
+      timeZone: query.timeZone,
+    });
+    if (remote?.kind === "answered") {
+      const offeredByCalcom = new Set(remote.starts);
+      return { source: "calcom", timeZone: query.timeZone, slots: toViews(local.filter((start) => offeredByCalcom.has(start)), durationMs) };
     }
+    if (remote?.kind === "unavailable") fallbackReason = FALLBACK_REASON;
   }
-  const slots = getAvailableSlots({ ...rules, from: query.from, to: query.to });
-  return { source: "local", ...(fallbackReason ? { fallbackReason } : {}), timeZone: query.timeZone, slots: slots.map(toView) };
+  return { source: "local", ...(fallbackReason ? { fallbackReason } : {}), timeZone: query.timeZone, slots: toViews(local, durationMs) };
 }
 
-const toView = (slot: { start: Date; end: Date }): SlotView => ({ start: slot.start.toISOString(), end: slot.end.toISOString() });
+function toViews(starts: number[], durationMs: number): SlotView[] {
+  const views = new Array<SlotView>(starts.length);
+  for (let i = 0; i < starts.length; i++) views[i] = { start: isoFromEpochMs(starts[i]), end: isoFromEpochMs(starts[i] + durationMs) };
+  return views;
+}

@@ -1,5 +1,6 @@
 import { CalcomClient, createTokenCipher, type CalcomTokens, type CoachApi, type TokenStore } from "@/lib/calcom";
 import { db } from "@/lib/db/client";
+import { withSessionAdvisoryLock } from "@/lib/db/session-lock";
 import { authSecret, calcomMode, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
@@ -31,15 +32,13 @@ export class DbTokenStore implements TokenStore {
     }
   }
 
-  /** A transaction-scoped advisory lock per coach: app processes refresh one at a time (refresh rotates tokens). */
+  /**
+   * A per-coach advisory lock so app processes refresh one at a time (a refresh rotates the tokens). Held on a
+   * dedicated connection outside the Prisma pool, with no transaction open, so the HTTP refresh it surrounds
+   * never pins a pooled connection.
+   */
   async withLock<T>(coachKey: string, fn: () => Promise<T>): Promise<T> {
-    return db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`calcom-token-refresh:${coachKey}`}))`;
-        return fn();
-      },
-      { maxWait: 30_000, timeout: 120_000 },
-    );
+    return withSessionAdvisoryLock(`calcom-token-refresh:${coachKey}`, fn);
   }
 
   async save(coachKey: string, tokens: CalcomTokens): Promise<void> {

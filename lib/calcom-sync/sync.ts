@@ -1,5 +1,7 @@
 import { isCalcomError } from "@/lib/calcom";
+import { createHash } from "node:crypto";
 import { db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log, redact } from "@/lib/log";
@@ -44,7 +46,7 @@ export async function syncCoach(userId: string): Promise<SyncResult> {
   if (!calcomConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Cal.com is not configured on this server, so there is nothing to sync with.");
   const coach = await loadCoach(userId);
   const now = new Date();
-  await db.calcomAccount.upsert({ where: { coachId: coach.id }, create: { coachId: coach.id }, update: {} });
+  await ensureAccountRow(coach.id);
   const claimed = await db.calcomAccount.updateMany({
     where: { coachId: coach.id, OR: [{ syncStatus: { not: "SYNCING" } }, { syncStartedAt: { lt: new Date(now.getTime() - STALE_SYNC_MS) } }, { syncStartedAt: null }] },
     data: { syncStatus: "SYNCING", syncStartedAt: now, syncError: null },
@@ -60,6 +62,15 @@ export async function syncCoach(userId: string): Promise<SyncResult> {
     log.warn("Cal.com sync failed", { coachId: coach.id, reason });
     if (error instanceof AppError) throw error;
     throw new AppError("UPSTREAM_ERROR", `Sync with Cal.com failed: ${reason}`);
+  }
+}
+
+/** The coach's calcom_accounts row; two first syncs at once both get past the upsert (one of them re-reads). */
+async function ensureAccountRow(coachId: string) {
+  try {
+    await db.calcomAccount.upsert({ where: { coachId }, create: { coachId }, update: {} });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
   }
 }
 
@@ -86,9 +97,12 @@ async function pushEverything(coachId: string, userId: string): Promise<SyncResu
     }
     coach = await loadCoach(userId);
   } else if (client.auth.kind === "apiKey") {
-    // API-key mode serves one coach: the key's owner. The first coach to sync binds it.
-    const other = await db.calcomAccount.findFirst({ where: { coachId: { not: coachId }, syncedAt: { not: null } } });
-    if (other) throw new AppError("CONFLICT", "This server's Cal.com API key already belongs to another coach (API-key mode serves one coach; use Platform mode for several).");
+    // API-key mode serves one coach: the key's owner, named in configuration (never whoever syncs first).
+    const owner = env().CALCOM_API_KEY_COACH_EMAIL;
+    if (!owner) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Cal.com API-key mode needs CALCOM_API_KEY_COACH_EMAIL: the email of the one coach the key belongs to.");
+    if (coach.user.email.toLowerCase() !== owner.toLowerCase()) {
+      throw new AppError("CONFLICT", "This server's Cal.com API key belongs to another coach (API-key mode serves one coach; use Platform mode for several).");
+    }
   }
 
   writes += await ensureWebhookSubscription(coachId);
@@ -96,12 +110,15 @@ async function pushEverything(coachId: string, userId: string): Promise<SyncResu
   const schedule = toCalcomSchedule({ timeZone: coach.timeZone, weeklyRules: coach.availabilityRules, dateOverrides: coach.dateOverrides });
   const scheduleHash = contentHash(schedule);
   let scheduleId = coach.calcom?.scheduleId ?? null;
-  if (!scheduleId) {
+  // A managed user's default schedule is ours to fill. An API key's owner is a real Cal.com user whose default
+  // schedule serves their other event types: we create our own, not their default, and point our event types at it.
+  const ownsDefault = client.auth.kind === "platform";
+  if (!scheduleId && ownsDefault) {
     const fallback = await api.schedules.getDefault();
     scheduleId = fallback?.id ?? null;
   }
   if (!scheduleId) {
-    const created = await api.schedules.create({ name: "Coachbook availability", isDefault: true, ...schedule });
+    const created = await api.schedules.create({ name: "Coachbook availability", isDefault: ownsDefault, ...schedule });
     scheduleId = created.id;
     writes++;
     await db.calcomAccount.update({ where: { coachId }, data: { scheduleId, scheduleHash } });
@@ -134,17 +151,23 @@ async function ensureWebhookSubscription(coachId: string): Promise<number> {
   const subscriberUrl = `${e.APP_URL.replace(/\/+$/, "")}/api/webhooks/calcom`;
   const client = getCalcomClient();
   const input = { subscriberUrl, active: true, triggers: [...WEBHOOK_TRIGGERS], secret: e.CALCOM_WEBHOOK_SECRET } as Parameters<typeof client.oauthClientWebhooks.create>[0];
-  if (client.auth.kind === "platform") {
-    const existing = await client.oauthClientWebhooks.list({ take: 250 });
-    if (existing.some((w) => w.subscriberUrl === subscriberUrl && w.active)) return 0;
-    await client.oauthClientWebhooks.create(input);
-    return 1;
+  // Cal.com never shows a subscription's secret: we remember a hash of the one we subscribed with. When
+  // CALCOM_WEBHOOK_SECRET changes (or is unknown), our subscription is replaced, or every delivery would fail.
+  const secretHash = createHash("sha256").update(e.CALCOM_WEBHOOK_SECRET).digest("hex");
+  // Platform mode has one subscription for all coaches: any coach's record of the current secret will do.
+  const scope = client.auth.kind === "platform" ? {} : { coachId };
+  const secretCurrent = (await db.calcomAccount.count({ where: { ...scope, webhookSecretHash: secretHash } })) > 0;
+  const api = client.auth.kind === "platform" ? client.oauthClientWebhooks : (await coachApi(coachId)).webhooks;
+  const ours = (await api.list({ take: 250 })).filter((w) => w.subscriberUrl === subscriberUrl);
+  if (secretCurrent && ours.some((w) => w.active)) return 0;
+  let writes = 0;
+  for (const stale of ours) {
+    await api.delete(stale.id);
+    writes++;
   }
-  const api = await coachApi(coachId);
-  const existing = await api.webhooks.list({ take: 250 });
-  if (existing.some((w) => w.subscriberUrl === subscriberUrl && w.active)) return 0;
-  await api.webhooks.create(input);
-  return 1;
+  await api.create(input);
+  await db.calcomAccount.update({ where: { coachId }, data: { webhookSecretHash: secretHash } });
+  return writes + 1;
 }
 
 type Coach = Awaited<ReturnType<typeof loadCoach>>;

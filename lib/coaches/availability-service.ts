@@ -1,6 +1,7 @@
 import { getAvailableSlots } from "@/lib/availability";
 import { db } from "@/lib/db/client";
 import { loadOfferingRules } from "@/lib/booking/rules";
+import { revalidateCoachPagesById } from "./page-cache";
 import { AppError } from "@/lib/errors";
 import type { CalcomSyncStatus } from "@/lib/generated/prisma/enums";
 import { minutesToTime, timeToMinutes, type AvailabilityForm } from "./availability-schemas";
@@ -115,6 +116,14 @@ export async function getAvailabilityWithSync(userId: string): Promise<{ availab
  * Submitting the stored availability unchanged writes nothing.
  */
 export async function saveAvailability(userId: string, input: AvailabilityForm): Promise<SaveAvailabilityResult> {
+  const result = await saveAvailabilityInTransaction(userId, input);
+  // The coach pages show the coach's zone; slot answers need nothing here (the availability_version trigger).
+  if (result.changed) await revalidateCoachPagesById(result.coachId);
+  const { coachId: _coachId, ...rest } = result;
+  return rest;
+}
+
+async function saveAvailabilityInTransaction(userId: string, input: AvailabilityForm): Promise<SaveAvailabilityResult & { coachId: string }> {
   const next = normalizeAvailability(input);
   return db.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM coach_profiles WHERE user_id = ${userId} FOR UPDATE`;
@@ -152,7 +161,7 @@ export async function saveAvailability(userId: string, input: AvailabilityForm):
       });
     }
     const profile = await tx.coachProfile.findUniqueOrThrow({ where: { id: coachId }, include: { calcom: true } });
-    return { availability: next, changed, calcom: syncState(profile.updatedAt, profile.calcom) };
+    return { availability: next, changed, calcom: syncState(profile.updatedAt, profile.calcom), coachId };
   });
 }
 

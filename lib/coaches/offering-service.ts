@@ -4,6 +4,7 @@ import type { Offering } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { formatMoney } from "@/lib/money";
 import { onOfferingSaved } from "./hooks";
+import { revalidateCoachPagesById } from "./page-cache";
 import { minorToPrice, priceProblem, priceToMinor, type Currency, type OfferingCreateInput, type OfferingUpdateInput } from "./offering-schemas";
 
 /** An offering as the coach's pages and API show it. */
@@ -85,6 +86,7 @@ export async function createOffering(userId: string, input: OfferingCreateInput)
       currency: input.currency,
     },
   });
+  await revalidateCoachPagesById(coachId);
   await notifySaved(offering.id);
   return toOfferingView(offering);
 }
@@ -117,6 +119,7 @@ export async function updateOffering(userId: string, offeringId: string, patch: 
       active: patch.active,
     },
   });
+  await revalidateCoachPagesById(coachId);
   await notifySaved(offering.id);
   return toOfferingView(offering);
 }

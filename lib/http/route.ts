@@ -1,11 +1,16 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
+import { sqlState } from "@/lib/db/errors";
 import { AppError, errorBody } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { clientAddress, consume, type RateLimitName } from "@/lib/rate-limit";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { assertNoNul } from "./input";
+import { requestIdFrom, withRequestContext } from "./request-context";
 
-type Access = "public" | "signed-in" | Role | Role[];
+/** "anonymous": public and never looks at the session, so the answer is the same for everyone (cacheable). */
+type Access = "anonymous" | "public" | "signed-in" | Role | Role[];
 
 interface Context<P> {
   req: NextRequest;
@@ -14,32 +19,74 @@ interface Context<P> {
 
 type Handler<P, U> = (ctx: Context<P> & { user: U }) => Promise<unknown>;
 
+/** Limits the wrapper applies before the handler: per signed-in account and/or per client address (lib/rate-limit/limits.ts). */
+type RouteLimit = "createBooking" | "confirmBooking" | "availableSlots" | "signUp";
+type CountedLimit = Exclude<RateLimitName, `signInFailures${string}`>;
+const ROUTE_LIMITS: Record<RouteLimit, { perAccount?: CountedLimit; perAddress?: CountedLimit; message: string }> = {
+  createBooking: { perAccount: "createBookingPerAccount", perAddress: "createBookingPerAddress", message: "You have started many bookings in a short time." },
+  confirmBooking: { perAccount: "confirmBookingPerClient", message: "Too many payment checks in a short time." },
+  availableSlots: { perAddress: "availableSlotsPerClient", message: "Too many slot look-ups in a short time." },
+  signUp: { perAddress: "signUpPerAddress", message: "Too many sign-ups from your network." },
+};
+
+interface RouteOptions {
+  rateLimit?: RouteLimit;
+}
+
 /**
- * The one wrapper every route handler goes through: it resolves the caller, enforces the role
- * (401 when signed out, 403 for the wrong role), maps AppError and zod errors to the JSON error shape,
- * and turns anything unexpected into a logged 500 that leaks nothing.
+ * The one wrapper every route handler goes through: it gives the request an id (X-Request-Id, and on every log
+ * line), resolves the caller, enforces the role (401 when signed out, 403 for the wrong role), applies the route's
+ * rate limit (429 + Retry-After), maps AppError, zod and database input errors to the JSON error shape, and turns
+ * anything unexpected into a logged 500 that leaks nothing.
  */
-export function route<P = Record<string, string>>(access: "public", handler: Handler<P, SessionUser | null>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
-export function route<P = Record<string, string>>(access: Exclude<Access, "public">, handler: Handler<P, SessionUser>): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+type Wrapped<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+export function route<P = Record<string, string>>(access: "anonymous", handler: Handler<P, null>, options?: RouteOptions): Wrapped<P>;
+export function route<P = Record<string, string>>(access: "public", handler: Handler<P, SessionUser | null>, options?: RouteOptions): Wrapped<P>;
+export function route<P = Record<string, string>>(access: Exclude<Access, "public" | "anonymous">, handler: Handler<P, SessionUser>, options?: RouteOptions): Wrapped<P>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function route<P>(access: Access, handler: Handler<P, any>) {
-  return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
-    try {
+export function route<P>(access: Access, handler: Handler<P, any>, options: RouteOptions = {}) {
+  return (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> =>
+    withRequest(req, async () => {
       assertSameOrigin(req);
-      const user = await getSessionUser();
-      if (access !== "public") {
+      const user = access === "anonymous" ? null : await getSessionUser();
+      if (access !== "public" && access !== "anonymous") {
         if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
         const allowed = access === "signed-in" ? null : Array.isArray(access) ? access : [access];
         if (allowed && !allowed.includes(user.role)) throw new AppError("FORBIDDEN", "Your account cannot do this.");
       }
+      if (options.rateLimit) await applyRouteLimit(options.rateLimit, req, user);
       const params = ((await ctx?.params) ?? {}) as P;
       const result = await handler({ req, params, user });
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
+    });
+}
+
+/** Runs `work` with a request id in context; errors become the JSON error shape; the id goes back as X-Request-Id. */
+export async function withRequest(req: Request, work: () => Promise<Response>): Promise<Response> {
+  const requestId = requestIdFrom(req.headers);
+  return withRequestContext({ requestId }, async () => {
+    let response: Response;
+    try {
+      response = await work();
     } catch (error) {
-      return errorResponse(error, req);
+      response = errorResponse(error, req);
     }
-  };
+    try {
+      response.headers.set("x-request-id", requestId);
+    } catch {
+      // Immutable headers (a fetched Response passed through): rebuild it.
+      response = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+      response.headers.set("x-request-id", requestId);
+    }
+    return response;
+  });
+}
+
+async function applyRouteLimit(name: RouteLimit, req: Request, user: SessionUser | null) {
+  const limit = ROUTE_LIMITS[name];
+  if (limit.perAccount && user) await consume(limit.perAccount, `user:${user.id}`, limit.message);
+  if (limit.perAddress) await consume(limit.perAddress, `ip:${clientAddress(req.headers)}`, limit.message);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -60,16 +107,49 @@ function assertSameOrigin(req: Request) {
   if (!allowed.has(origin)) throw new AppError("FORBIDDEN", "Cross-site requests are not allowed.");
 }
 
+/**
+ * Database errors caused by the input (the edge schemas should catch these first; this is the safety net):
+ * text PostgreSQL cannot store, dates out of its range, malformed values -> 400; a unique race -> 409.
+ */
+const DB_INPUT_ERRORS: Record<string, AppError> = {
+  "22P05": new AppError("VALIDATION", "The request contains text that cannot be stored (for example a NUL character)."),
+  "22021": new AppError("VALIDATION", "The request contains text that cannot be stored (for example a NUL character)."),
+  "22008": new AppError("VALIDATION", "A date in the request is out of range."),
+  "22007": new AppError("VALIDATION", "A date in the request is malformed."),
+  "22003": new AppError("VALIDATION", "A number in the request is out of range."),
+  "22001": new AppError("VALIDATION", "A value in the request is too long."),
+  "22P02": new AppError("VALIDATION", "A value in the request is malformed."),
+  "23505": new AppError("CONFLICT", "This was just changed by another request. Please try again."),
+};
+
 export function errorResponse(error: unknown, req?: Request): Response {
+  const path = req ? safePath(req) : undefined;
   if (error instanceof AppError) {
-    if (error.status >= 500) log.warn("request failed", { path: req ? new URL(req.url).pathname : undefined, code: error.code, message: error.message });
-    return NextResponse.json(errorBody(error), { status: error.status });
+    if (error.status >= 500) log.warn("request failed", { path, code: error.code, message: error.message });
+    const headers = new Headers();
+    const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (error.code === "RATE_LIMITED" && retryAfter) headers.set("retry-after", String(retryAfter));
+    return NextResponse.json(errorBody(error), { status: error.status, headers });
   }
   if (error instanceof ZodError) {
     return NextResponse.json(errorBody(validationError(error)), { status: 400 });
   }
-  log.error("unhandled error in route", { path: req ? new URL(req.url).pathname : undefined, error });
+  const state = sqlState(error);
+  const mapped = state ? DB_INPUT_ERRORS[state] : undefined;
+  if (mapped) {
+    log.warn("database refused the input", { path, sqlState: state, error });
+    return NextResponse.json(errorBody(mapped), { status: mapped.status });
+  }
+  log.error("unhandled error in route", { path, error });
   return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } }, { status: 500 });
+}
+
+function safePath(req: Request) {
+  try {
+    return new URL(req.url).pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 export function validationError(error: ZodError): AppError {
@@ -83,7 +163,7 @@ export function validationError(error: ZodError): AppError {
   return new AppError("VALIDATION", message, { fields });
 }
 
-/** Parses a JSON body with a zod schema; malformed JSON and wrong types are 400s, never 500s. */
+/** Parses a JSON body with a zod schema; malformed JSON, NUL characters and wrong types are 400s, never 500s. */
 export async function parseJson<T>(req: Request, schema: ZodType<T>): Promise<T> {
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const text = await req.text();
@@ -95,6 +175,7 @@ export async function parseJson<T>(req: Request, schema: ZodType<T>): Promise<T>
   } catch {
     throw new AppError("BAD_REQUEST", "The request body is not valid JSON.");
   }
+  assertNoNul(raw);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
@@ -102,6 +183,7 @@ export async function parseJson<T>(req: Request, schema: ZodType<T>): Promise<T>
 
 export function parseQuery<T>(req: Request, schema: ZodType<T>): T {
   const params = Object.fromEntries(new URL(req.url).searchParams.entries());
+  assertNoNul(params);
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;

@@ -2,6 +2,7 @@ import Stripe from "stripe";
 import type { PaidCheckout } from "@/lib/booking/confirm";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
 
@@ -32,14 +33,21 @@ export function stripeConfigured(): boolean {
   return Boolean(env().STRIPE_SECRET_KEY);
 }
 
-/** Maps SDK failures to our error codes; card problems are the user's to fix, the rest is upstream trouble. */
+/**
+ * Maps SDK failures to our error codes. Stripe's own text (which can name a key or an account) is logged, never
+ * shown: users get a generic message for the action.
+ */
 export function toAppError(error: unknown, action: string): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof Stripe.errors.StripeCardError) return new AppError("UNPROCESSABLE", error.message);
-  if (error instanceof Stripe.errors.StripeRateLimitError) return new AppError("UPSTREAM_UNAVAILABLE", `Stripe is busy; ${action} failed. Please try again.`);
-  if (error instanceof Stripe.errors.StripeConnectionError) return new AppError("UPSTREAM_UNAVAILABLE", `Could not reach Stripe; ${action} failed. Please try again.`);
-  if (error instanceof Stripe.errors.StripeError) return new AppError("UPSTREAM_ERROR", `Stripe refused to ${action}: ${error.message}`);
-  return new AppError("UPSTREAM_ERROR", `Stripe: ${action} failed.`);
+  if (error instanceof Stripe.errors.StripeError) {
+    log.warn("Stripe call failed", { action, type: error.type, code: error.code, statusCode: error.statusCode, stripeRequestId: error.requestId, detail: error.message });
+  } else {
+    log.warn("Stripe call failed", { action, error });
+  }
+  if (error instanceof Stripe.errors.StripeCardError) return new AppError("UNPROCESSABLE", `The card was declined, so we could not ${action}. Please try another card.`);
+  if (error instanceof Stripe.errors.StripeRateLimitError) return new AppError("UPSTREAM_UNAVAILABLE", `Stripe is busy; we could not ${action}. Please try again.`);
+  if (error instanceof Stripe.errors.StripeConnectionError) return new AppError("UPSTREAM_UNAVAILABLE", `Could not reach Stripe; we could not ${action}. Please try again.`);
+  return new AppError("UPSTREAM_ERROR", `The payment service could not ${action} right now. Please try again later.`);
 }
 
 /** An expandable Stripe field's id, whether it came back as an id or as the expanded object. */

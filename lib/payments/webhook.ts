@@ -21,9 +21,11 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   } catch {
     throw new AppError("INVALID_SIGNATURE", "The Stripe-Signature header does not match this body (or is too old).");
   }
-  // A correctly signed event without an object (never sent by Stripe, but signed bodies can be crafted with a
-  // leaked secret or by tests) is bad input, not a crash.
-  if (!event || typeof event.data?.object !== "object" || event.data.object === null) throw new AppError("BAD_REQUEST", "The event has no data object.");
+  // Signed but malformed (no data object): a clear 400, never a crash in a handler.
+  const object: unknown = (event as { data?: { object?: unknown } | null } | null)?.data?.object;
+  if (!object || typeof object !== "object" || typeof event.type !== "string" || typeof event.id !== "string") {
+    throw new AppError("BAD_REQUEST", "The Stripe event has no data object.");
+  }
   const handler = STRIPE_EVENT_HANDLERS[event.type];
   if (!handler) return { outcome: "ignored", type: event.type, id: event.id };
   const outcome = await applyWebhookOnce(

@@ -61,8 +61,7 @@ async function bookAndPay(p: Page, nth: number): Promise<string> {
 async function waitForRefund(p: Page): Promise<string> {
   for (let i = 0; i < 30; i++) {
     await p.getByTestId("booking-status").waitFor();
-    const status = p.getByTestId("refund-status");
-    if ((await status.count()) && (await status.getAttribute("data-state")) === "succeeded") return (await p.getByTestId("refund-succeeded").textContent()) ?? "";
+    if ((await p.getByTestId("refunded").count()) && !(await p.getByTestId("refund-pending").count())) return (await p.getByTestId("refunded").textContent()) ?? "";
     await p.waitForTimeout(1000);
     await p.reload();
   }

@@ -38,6 +38,31 @@ describe("GET /api/calcom/available-slots", () => {
     expect(body.slots[0]).toEqual({ start: first.toISOString(), end: new Date(first.getTime() + 3_600_000).toISOString() });
   });
 
+  it("is cacheable and the same for everyone: ETag, 304 on a match, short public max-age", async () => {
+    const { coach, offerings } = await createCoach();
+    const from = futureHour(2, 0);
+    const url = `/api/calcom/available-slots?coachId=${coach.id}&offeringId=${offerings[0].id}&from=${from.toISOString()}&to=${new Date(from.getTime() + 30 * 86_400_000).toISOString()}&timeZone=UTC`;
+    const student = await createStudent();
+    actAs(null);
+    const anonymous = await availableSlots(jsonRequest(url), noParams);
+    asUser({ ...student, role: "STUDENT" });
+    const signedIn = await availableSlots(jsonRequest(url), noParams);
+    actAs(null);
+    const etag = anonymous.headers.get("etag");
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(signedIn.headers.get("etag")).toBe(etag);
+    expect(anonymous.headers.get("cache-control")).toMatch(/^public, max-age=\d{1,2}\b/);
+    expect(anonymous.headers.get("vary") ?? "").not.toMatch(/cookie/i);
+    const body = await anonymous.text();
+    expect(JSON.parse(body).slots).toHaveLength(30 * 24);
+
+    const notModified = await availableSlots(jsonRequest(url, undefined, { headers: { "if-none-match": etag! } }), noParams);
+    expect(notModified.status).toBe(304);
+    expect(await notModified.text()).toBe("");
+    expect((await availableSlots(jsonRequest(url, undefined, { headers: { "if-none-match": '"other"' } }), noParams)).status).toBe(200);
+
+  });
+
   it.each([
     ["a missing parameter", (q: URLSearchParams) => q.delete("coachId"), "coachId"],
     ["an invalid zone", (q: URLSearchParams) => q.set("timeZone", "Mars/Olympus"), "timeZone"],

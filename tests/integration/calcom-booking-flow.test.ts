@@ -8,6 +8,7 @@ import { createBooking } from "@/lib/booking/create";
 import { sweepExpiredHolds } from "@/lib/booking/release";
 import { pastGrace, releaseWithoutStripe } from "../support/holds";
 import { findSlots } from "@/lib/booking/slots";
+import { resetCalcomSlotCache } from "@/lib/calcom-sync/slots";
 import { db } from "@/lib/db/client";
 import { CalcomClient } from "@/lib/calcom";
 import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
@@ -153,6 +154,9 @@ describe("slots and bookings through Cal.com", () => {
     const remote = await findSlots(query);
     expect(remote.source).toBe("calcom");
     expect(remote.slots.length).toBeGreaterThan(10);
+    // The answer above is cached (per coach, event type, window and availability version): drop it so this
+    // request reaches the failing Cal.com.
+    resetCalcomSlotCache();
     cal.faults.failNext(20, { status: 500 });
     const local = await findSlots(query);
     expect(local.source).toBe("local");
@@ -163,6 +167,7 @@ describe("slots and bookings through Cal.com", () => {
     // A slow Cal.com does not keep a student waiting: one short try and one retry, then the local engine.
     process.env.CALCOM_TIMEOUT_MS = "300";
     try {
+      resetCalcomSlotCache();
       cal.faults.delayNext(5, 2000, { path: "/v2/slots" });
       expect((await findSlots(query)).source).toBe("local");
     } finally {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Card, EmptyState, PageHeader } from "@/components/ui";
+import { requirePageUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
 import { operationsOverview } from "@/lib/ops/overview";
 import { OpsButton } from "./ops-button";
@@ -10,6 +11,7 @@ export const dynamic = "force-dynamic";
 const utc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
 export default async function OperationsPage() {
+  await requirePageUser(["ADMIN"], "/admin/operations");
   const ops = await operationsOverview();
   return (
     <main className="mx-auto max-w-5xl px-4 py-8">

@@ -10,4 +10,4 @@ export const POST = route("public", async ({ req, user }) => {
   const input = await parseJson(req, signUpSchema);
   const account = await createAccount(input);
   return NextResponse.json({ account }, { status: 201 });
-});
+}, { rateLimit: "signUp" });

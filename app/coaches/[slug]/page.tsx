@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Card, EmptyState } from "@/components/ui";
 import { getCoachBySlug } from "@/lib/coaches/queries";
+import { isPlausibleId, pageParam } from "@/lib/http/pages";
 import { formatMoney } from "@/lib/money";
 
 export const dynamic = "force-dynamic";
@@ -10,17 +11,18 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const coach = await getCoachBySlug((await params).slug);
-  return { title: coach ? coach.user.name : "Coach not found" };
+  const slug = (await params).slug;
+  const coach = isPlausibleId(slug) ? await getCoachBySlug(slug) : null;
+  return { title: coach ? coach.name : "Coach not found" };
 }
 
 export default async function CoachPage({ params }: Props) {
-  const coach = await getCoachBySlug((await params).slug);
+  const coach = await getCoachBySlug(pageParam((await params).slug));
   if (!coach) notFound();
   return (
     <div className="grid gap-8 md:grid-cols-[1fr_2fr]">
       <Card>
-        <h1 className="text-2xl font-semibold text-slate-900">{coach.user.name}</h1>
+        <h1 className="text-2xl font-semibold text-slate-900">{coach.name}</h1>
         {coach.headline ? <p className="mt-1 text-slate-700">{coach.headline}</p> : null}
         <p className="mt-4 whitespace-pre-line text-sm leading-6 text-slate-600">{coach.bio || "This coach has not written a bio yet."}</p>
         <p className="mt-4 text-xs text-slate-500">

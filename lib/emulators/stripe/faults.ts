@@ -44,6 +44,9 @@ export class StripeEmulatorFaults {
   /** Create events (visible in `state.events` and `GET /v1/events`) but do not deliver them; they land in `dropped`. */
   dropWebhooks = false;
 
+  /** The next `n` refunds are created `pending` (Stripe: card refunds wait when the balance is short) until `settleRefund()`. */
+  pendingRefunds = 0;
+
   private declines: DeclineSpec[] = [];
   private failures: number[] = [];
 
@@ -84,6 +87,7 @@ export class StripeEmulatorFaults {
     this.duplicateWebhooks = false;
     this.shuffleWebhooks = false;
     this.dropWebhooks = false;
+    this.pendingRefunds = 0;
     this.declines = [];
     this.failures = [];
     if (this.holder.heldCount() > 0) this.holder.release("fifo");

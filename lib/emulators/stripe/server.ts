@@ -10,11 +10,12 @@ import { cancelAction, checkoutPage, payAction, type HttpReply } from "./hosted"
 import { IdempotencyStore } from "./idempotency";
 import { ID_PREFIXES, newId } from "./ids";
 import { ParamReader } from "./params";
+import { settleRefund } from "./resources/refunds";
 import { paySession, settleAsyncPayment, sweepExpiredSessions, type PayOptions, type PayResult } from "./resources/checkout";
 import { findRoute, unrecognizedUrl } from "./router";
 import { generateWebhookSecret } from "./signature";
 import { EmulatorClock, EmulatorState } from "./state";
-import type { CheckoutSessionObject, EventObject } from "./types";
+import type { CheckoutSessionObject, EventObject, RefundObject } from "./types";
 import { WebhookDispatcher, type WebhookDelivery } from "./webhooks";
 
 export interface StripeEmulatorOptions {
@@ -70,6 +71,8 @@ export interface StripeEmulator {
   pay(sessionId: string, opts?: PayOptions): Promise<PayResult>;
   /** Completes a delayed payment started with `pay(id, { asyncPayment, settle: "manual" })`. */
   settleAsyncPayment(sessionId: string, outcome?: "succeeded" | "failed"): Promise<CheckoutSessionObject>;
+  /** Settles a refund left pending by `faults.pendingRefunds`: succeeded, or failed (money back on the charge, refund.failed sent). */
+  settleRefund(refundId: string, outcome: "succeeded" | "failed", failureReason?: string): Promise<RefundObject>;
   /** Delivers a stored event again; resolves with that delivery attempt. */
   resendEvent(eventId: string): Promise<WebhookDelivery>;
   /** Resolves when no delivery is queued, in flight or waiting for a retry; returns all deliveries so far. */
@@ -317,6 +320,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     },
     async settleAsyncPayment(sessionId, outcome) {
       return settleAsyncPayment(ctx, sessionId, outcome);
+    },
+    async settleRefund(refundId, outcome, failureReason) {
+      return settleRefund(ctx, refundId, outcome, failureReason);
     },
     resendEvent(eventId) {
       const event = state.events.get(eventId);

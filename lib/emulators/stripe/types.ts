@@ -183,6 +183,8 @@ export interface RefundObject {
   metadata: Metadata;
   reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
   status: "pending" | "succeeded" | "failed" | "canceled";
+  /** Why a refund failed (Stripe: lost_or_stolen_card, expired_or_canceled_card, insufficient_funds, declined, unknown...). */
+  failure_reason?: string;
   balance_transaction: string | null;
   receipt_number: null;
   source_transfer_reversal: null;

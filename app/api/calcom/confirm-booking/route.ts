@@ -8,4 +8,4 @@ const bodySchema = z.object({ bookingId: z.string().trim().min(1, "bookingId is 
 export const POST = route(["STUDENT", "COACH"], async ({ req, user }) => {
   const { bookingId } = await parseJson(req, bodySchema);
   return { booking: await confirmFromStripe(bookingId, user) };
-});
+}, { rateLimit: "confirmBooking" });

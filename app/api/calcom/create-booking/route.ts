@@ -6,4 +6,4 @@ import { parseJson, route } from "@/lib/http/route";
 export const POST = route("STUDENT", async ({ req, user }) => {
   const input = await parseJson(req, createBookingSchema);
   return NextResponse.json(await createBooking(user, input), { status: 201 });
-});
+}, { rateLimit: "createBooking" });

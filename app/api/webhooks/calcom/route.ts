@@ -1,16 +1,14 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { handleCalcomWebhook } from "@/lib/calcom-sync/webhook";
 import { CALCOM_SIGNATURE_HEADER } from "@/lib/calcom";
-import { errorResponse } from "@/lib/http/route";
+import { withRequest } from "@/lib/http/route";
 
 export const runtime = "nodejs";
 
 /** Cal.com calls this without a session: the HMAC signature on the raw body is the authentication. */
 export async function POST(req: NextRequest) {
-  try {
+  return withRequest(req, async () => {
     const raw = await req.text();
     return NextResponse.json({ received: true, ...(await handleCalcomWebhook(raw, req.headers.get(CALCOM_SIGNATURE_HEADER))) });
-  } catch (error) {
-    return errorResponse(error, req);
-  }
+  });
 }

@@ -3,10 +3,11 @@ import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { BookingActions } from "@/components/booking/booking-actions";
-import { RefundLines } from "@/components/booking/refund-lines";
 import { getBookingForUser } from "@/lib/booking/queries";
 import { bookingActionData } from "@/lib/booking/policy-view";
+import { orNotFound, pageParam } from "@/lib/http/pages";
 import { formatMoney } from "@/lib/money";
+import { refundSummary } from "@/lib/payments/ledger";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { BookingStatusProvider, LiveStatusBadge } from "./booking-status";
 import { PaymentWatcher } from "./payment-watcher";
@@ -16,10 +17,15 @@ export const metadata: Metadata = { title: "Booking" };
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ checkout?: string }> };
 
 export default async function BookingPage({ params, searchParams }: Props) {
-  const { id } = await params;
+  const id = pageParam((await params).id);
   const { checkout } = await searchParams;
   const user = await requirePageUser(["STUDENT"], `/student/bookings/${id}`);
-  const booking = await getBookingForUser(id, user.id);
+  // Unknown, or someone else's: the same 404, so ids of other people's bookings reveal nothing.
+  const booking = await orNotFound(getBookingForUser(id, user.id));
+  // The true state of the money, from the refund rows (a failed refund is not shown as refunded).
+  const refund = refundSummary(booking.payments.flatMap((p) => p.refunds));
+  // "On your coach's calendar" only once Cal.com has accepted it; coaches without Cal.com have only this app.
+  const calendar = booking.calcomStatus === "accepted" ? "accepted" : booking.calcomBookingUid || booking.offering.calcomEventTypeId ? "pending" : "none";
   const actions = await bookingActionData(booking, "STUDENT");
   return (
     <BookingStatusProvider initial={booking.status}>
@@ -29,14 +35,17 @@ export default async function BookingPage({ params, searchParams }: Props) {
           <dl className="grid gap-4 text-sm sm:grid-cols-2">
             <div><dt className="text-slate-500">When ({user.timeZone})</dt><dd className="font-medium">{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</dd></div>
             <div><dt className="text-slate-500">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
+            {refund.refundedMinor > 0 ? <div><dt className="text-slate-500">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refund.refundedMinor, booking.currency)}</dd></div> : null}
+            {refund.pendingMinor > 0 ? <div><dt className="text-slate-500">Refund on its way</dt><dd className="font-medium" data-testid="refund-pending">{formatMoney(refund.pendingMinor, booking.currency)}</dd></div> : null}
+            {refund.failedMinor > 0 && refund.state === "failed" ? <div className="sm:col-span-2"><dt className="text-slate-500">Refund problem</dt><dd className="font-medium text-red-700" data-testid="refund-failed">A refund of {formatMoney(refund.failedMinor, booking.currency)} did not go through. Our team has been alerted and will return the money another way.</dd></div> : null}
             {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-500">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
-            <RefundLines refund={actions.refund} currency={booking.currency} />
             {booking.notice ? <div className="sm:col-span-2"><dt className="text-slate-500">Please note</dt><dd data-testid="booking-notice">{booking.notice}</dd></div> : null}
             {actions.movedToId ? <div className="sm:col-span-2"><dt className="text-slate-500">Moved</dt><dd><Link href={`/student/bookings/${actions.movedToId}`} className="font-medium text-brand-600 hover:underline" data-testid="moved-to">See the new booking →</Link></dd></div> : null}
             {actions.movedFrom ? <div className="sm:col-span-2"><dt className="text-slate-500">Moved from</dt><dd data-testid="moved-from">{formatInZone(actions.movedFrom.startsAt, user.timeZone)}</dd></div> : null}
           </dl>
           <PaymentWatcher
             bookingId={booking.id}
+            calendar={calendar}
             checkout={checkout === "success" ? "success" : checkout === "cancelled" ? "cancelled" : null}
             checkoutUrl={booking.status === "PENDING_PAYMENT" ? booking.checkoutUrl : null}
             holdExpiresLabel={booking.holdExpiresAt ? formatTimeInZone(booking.holdExpiresAt, user.timeZone) : null}

@@ -7,6 +7,8 @@ import { useBookingStatus } from "./booking-status";
 interface Props {
   bookingId: string;
   checkout: "success" | "cancelled" | null;
+  /** Whether the coach's Cal.com calendar has accepted the booking ("none": the coach does not use Cal.com). */
+  calendar: "accepted" | "pending" | "none";
   checkoutUrl: string | null;
   holdExpiresLabel: string | null;
 }
@@ -15,7 +17,7 @@ interface Props {
  * After Stripe redirects back, the webhook may not have arrived yet: ask the server to check with Stripe
  * (POST /api/calcom/confirm-booking) a few times until the booking is confirmed.
  */
-export function PaymentWatcher({ bookingId, checkout, checkoutUrl, holdExpiresLabel }: Props) {
+export function PaymentWatcher({ bookingId, checkout, calendar, checkoutUrl, holdExpiresLabel }: Props) {
   const router = useRouter();
   const { status, setStatus } = useBookingStatus();
   const [gaveUp, setGaveUp] = useState(false);
@@ -48,7 +50,12 @@ export function PaymentWatcher({ bookingId, checkout, checkoutUrl, holdExpiresLa
   }, [bookingId, checkout, status, router, setStatus]);
 
   if (status === "CONFIRMED") {
-    return <p className="mt-6 rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="booking-confirmed">Your session is booked and paid. It is on your coach&apos;s calendar.</p>;
+    const where =
+      calendar === "accepted" ? " It is on your coach's calendar." : calendar === "pending" ? " We are adding it to your coach's calendar now." : "";
+    return <p className="mt-6 rounded-md bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="booking-confirmed" data-calendar={calendar}>Your session is booked and paid.{where}</p>;
+  }
+  if (status === "AWAITING_FUNDS") {
+    return <p className="mt-6 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="awaiting-funds">Your bank payment is on its way. Your slot stays held until it arrives; we confirm the booking as soon as it does.</p>;
   }
   if (status !== "PENDING_PAYMENT") return null;
   if (checkout === "success") {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { EmptyState, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { getBookableOffering } from "@/lib/booking/queries";
+import { isPlausibleId } from "@/lib/http/pages";
 import { formatMoney } from "@/lib/money";
 import { SlotPicker } from "./slot-picker";
 
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: "Book a session" };
 export default async function NewBookingPage({ searchParams }: { searchParams: Promise<{ coach?: string; offering?: string }> }) {
   const { coach, offering: offeringId } = await searchParams;
   const user = await requirePageUser(["STUDENT"], `/student/bookings/new?coach=${coach ?? ""}&offering=${offeringId ?? ""}`);
-  const offering = coach && offeringId ? await getBookableOffering(coach, offeringId) : null;
+  const offering = isPlausibleId(coach) && isPlausibleId(offeringId) ? await getBookableOffering(coach, offeringId) : null;
   if (!offering) {
     return (
       <div>

@@ -1,4 +1,4 @@
-import { emit, type EmulatorContext, type RequestInfo } from "../context";
+import { emit, NO_REQUEST, type EmulatorContext, type RequestInfo } from "../context";
 import { invalidParam, invalidRequest, resourceMissing } from "../errors";
 import { paginate, readPageParams, renderObject } from "../expand";
 import { ID_PREFIXES, newId } from "../ids";
@@ -63,7 +63,7 @@ export function createRefund(ctx: EmulatorContext, p: ParamReader, request: Requ
     customer: charge.customer,
     metadata,
     reason,
-    status: "succeeded",
+    status: takePending(ctx) ? "pending" : "succeeded",
     balance_transaction: newId(ID_PREFIXES.balanceTransaction),
     receipt_number: null,
     source_transfer_reversal: null,
@@ -108,4 +108,34 @@ export function listRefunds(ctx: EmulatorContext, p: ParamReader): ListObject<Re
     .reverse()
     .filter((r) => (paymentIntent === undefined || r.payment_intent === paymentIntent) && (charge === undefined || r.charge === charge));
   return renderObject(ctx.state, paginate(items, page, "/v1/refunds"), expand);
+}
+
+function takePending(ctx: EmulatorContext): boolean {
+  if (ctx.faults.pendingRefunds <= 0) return false;
+  ctx.faults.pendingRefunds--;
+  return true;
+}
+
+/**
+ * Settles a pending refund. Stripe documents that a refund can move from pending to failed later
+ * (https://docs.stripe.com/refunds, "failed refunds"; ../shared/stripe/NOTES.md section 3): the amount goes back
+ * onto the charge, and `refund.updated` plus `refund.failed` are sent with `failure_reason` set.
+ */
+export function settleRefund(ctx: EmulatorContext, id: string, outcome: "succeeded" | "failed", failureReason = "insufficient_funds"): RefundObject {
+  const refund = ctx.state.refunds.get(id);
+  if (!refund) throw resourceMissing("refund", id);
+  if (refund.status !== "pending") throw invalidRequest(`Refund ${id} is ${refund.status}, not pending.`);
+  refund.status = outcome;
+  const events: Array<[string, RefundObject | ChargeObject]> = [["refund.updated", refund]];
+  if (outcome === "failed") {
+    refund.failure_reason = failureReason;
+    const charge = ctx.state.charges.get(refund.charge);
+    if (charge) {
+      charge.amount_refunded = Math.max(0, charge.amount_refunded - refund.amount);
+      charge.refunded = charge.amount_refunded === charge.amount;
+    }
+    events.push(["refund.failed", refund]);
+  }
+  emit(ctx, NO_REQUEST, events);
+  return refund;
 }

@@ -1,0 +1,44 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "..");
+const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+
+/** Builds the app when there is no build yet, or when BENCH_BUILD=1. */
+export function ensureBuild(env: NodeJS.ProcessEnv) {
+  if (process.env.BENCH_BUILD !== "1" && fs.existsSync(path.join(root, ".next/BUILD_ID"))) return;
+  const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("next build failed");
+}
+
+/** `next start` on a port; resolves when /api/bare answers (the env must set BENCH_ROUTES=1). */
+export async function startNext(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/bare`)).status === 200) return server;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  server.kill("SIGTERM");
+  throw new Error(`next start on port ${port} did not come up`);
+}
+
+/** A next-auth session cookie for email/password. */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  const token = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
+  if (!token) throw new Error(`could not sign in as ${email}`);
+  return token.split(";")[0];
+}
