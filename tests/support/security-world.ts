@@ -81,6 +81,23 @@ export const API_ROUTES: ApiRow[] = [
     expect: { anonymous: 401, studentA: 200, studentB: 404, coachA: 200, coachB: 404, admin: 403 },
   },
   {
+    // A dry run changes nothing, so every actor sees the same hold; admins may cancel any booking.
+    name: "cancel booking, dry run (student A's)", method: "POST", path: () => "/api/calcom/cancel-booking", handler: async () => (await import("@/app/api/calcom/cancel-booking/route")).POST as RouteHandler,
+    body: (w) => ({ bookingId: w.bookingA, dryRun: true }),
+    expect: { anonymous: 401, studentA: 200, studentB: 404, coachA: 200, coachB: 404, admin: 200 },
+  },
+  {
+    // Booking A is an unpaid hold: those who may act on it are told it cannot be moved yet (409).
+    name: "reschedule booking, dry run (student A's)", method: "POST", path: () => "/api/calcom/reschedule-booking", handler: async () => (await import("@/app/api/calcom/reschedule-booking/route")).POST as RouteHandler,
+    body: (w) => ({ bookingId: w.bookingA, start: futureHour(9).toISOString(), timeZone: "UTC", dryRun: true }),
+    expect: { anonymous: 401, studentA: 409, studentB: 404, coachA: 409, coachB: 404, admin: 409 },
+  },
+  { name: "coach policy", method: "GET", path: () => "/api/coach/policy", handler: async () => (await import("@/app/api/coach/policy/route")).GET as RouteHandler, expect: coachOnly(200) },
+  {
+    name: "save coach policy", method: "PUT", path: () => "/api/coach/policy", handler: async () => (await import("@/app/api/coach/policy/route")).PUT as RouteHandler,
+    body: () => ({ fullRefundHoursBefore: 24, partialRefundHoursBefore: 2, lateCancelRefundPercent: 50, rescheduleCutoffHours: 12, maxReschedules: 2 }), expect: coachOnly(200),
+  },
+  {
     name: "create event type", method: "POST", path: () => "/api/calcom/create-event-type", handler: async () => (await import("@/app/api/calcom/create-event-type/route")).POST as RouteHandler,
     body: (w) => ({ offeringId: w.coachA.offeringId }),
     // Cal.com is not configured in these tests: coaches get the clear 409.
@@ -153,6 +170,7 @@ export const PAGES: PageRow[] = [
   { name: "/admin/operations", page: async () => (await import("@/app/admin/operations/page")).default as never, props: () => ({}), expect: adminPage },
   { name: "/coach/availability", page: async () => (await import("@/app/coach/availability/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/coach/bookings", page: async () => (await import("@/app/coach/bookings/page")).default as never, props: () => ({}), expect: coachPage },
+  { name: "/coach/policy", page: async () => (await import("@/app/coach/policy/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/coach/offerings", page: async () => (await import("@/app/coach/offerings/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/student/bookings", page: async () => (await import("@/app/student/bookings/page")).default as never, props: () => ({}), expect: studentPage },
   { name: "/student/bookings/new", page: async () => (await import("@/app/student/bookings/new/page")).default as never, props: (w) => ({ searchParams: { coach: w.coachA.id, offering: w.coachA.offeringId } }), expect: studentPage },
