@@ -3,7 +3,6 @@ import type Stripe from "stripe";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { Booking } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { recordFinding } from "@/lib/ops/findings";
 import { recomputeLedger, requestRefund } from "@/lib/payments/ledger";
