@@ -3,6 +3,8 @@ import type Stripe from "stripe";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { enqueue } from "@/lib/jobs/queue";
+import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
 import { recordFinding } from "@/lib/ops/findings";
 import { recomputeLedger, requestRefund } from "@/lib/payments/ledger";
@@ -33,6 +35,7 @@ export async function isRescheduleHold(tx: Tx, bookingId: string): Promise<boole
 export async function ensureDifferenceCheckout(holdId: string): Promise<Stripe.Checkout.Session> {
   const hold = await db.booking.findUniqueOrThrow({ where: { id: holdId }, include: { student: { select: { email: true } } } });
   if (!hold.rescheduledFromId) throw new Error(`booking ${holdId} is not a reschedule`);
+  if (hold.status !== "PENDING_PAYMENT") throw new AppError("CONFLICT", "This move was replaced or has ended; please start it again.");
   const original = await db.booking.findUniqueOrThrow({ where: { id: hold.rescheduledFromId } });
   const difference = hold.priceMinor - original.priceMinor;
   const expiresAt = max([hold.holdExpiresAt ?? new Date(), addMinutes(new Date(), MIN_CHECKOUT_MINUTES)]);
@@ -59,14 +62,22 @@ export async function ensureDifferenceCheckout(holdId: string): Promise<Stripe.C
     throw toAppError(error, "start the payment for the difference");
   }
   if (!session.url) throw new AppError("UPSTREAM_ERROR", "Stripe returned no checkout URL.");
-  await db.$transaction([
-    db.booking.update({ where: { id: hold.id }, data: { stripeCheckoutSessionId: session.id, checkoutUrl: session.url } }),
-    db.payment.upsert({
-      where: { stripeCheckoutSessionId: session.id },
-      create: { bookingId: hold.id, kind: "RESCHEDULE_DIFFERENCE", amountMinor: difference, currency: hold.currency, status: "PENDING", stripeCheckoutSessionId: session.id },
+  const sessionId = session.id;
+  const stillHeld = await db.$transaction(async (tx) => {
+    const locked = await lockBooking(tx, hold.id);
+    await tx.booking.update({ where: { id: hold.id }, data: { stripeCheckoutSessionId: sessionId, checkoutUrl: session.url } });
+    await tx.payment.upsert({
+      where: { stripeCheckoutSessionId: sessionId },
+      create: { bookingId: hold.id, kind: "RESCHEDULE_DIFFERENCE", amountMinor: difference, currency: hold.currency, status: "PENDING", stripeCheckoutSessionId: sessionId },
       update: {},
-    }),
-  ]);
+    });
+    if (locked?.status === "PENDING_PAYMENT") return true;
+    // Released while Stripe was creating the session (replaced by another move, or the original was cancelled):
+    // the session must not stay payable.
+    await enqueue(tx, { kind: JOB.stripeExpireCheckout, payload: { sessionId }, dedupeKey: `expire-checkout:${sessionId}`, cause: "move replaced before its checkout existed" });
+    return false;
+  });
+  if (!stillHeld) throw new AppError("CONFLICT", "This move was replaced or has ended; please start it again.");
   return session;
 }
 

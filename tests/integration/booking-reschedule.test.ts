@@ -137,6 +137,19 @@ describe("dearer", () => {
     expect(cancelled.refund.amountMinor).toBe(8000);
   });
 
+  it("a different move replaces one still waiting for payment: the old hold is released and its session expired", async () => {
+    const { booking, dearer, asStudent } = await paidBooking();
+    const first = await rescheduleBooking(asStudent, { bookingId: booking.id, start: at(booking.startsAt, 60 * 26), timeZone: "UTC", offeringId: dearer.id });
+    const second = await rescheduleBooking(asStudent, { bookingId: booking.id, start: at(booking.startsAt, 60 * 29), timeZone: "UTC", offeringId: dearer.id });
+    expect(second.pendingBookingId).not.toBe(first.pendingBookingId);
+    await drainJobs(JOB_HANDLERS);
+    const replaced = await load(first.pendingBookingId!);
+    expect(replaced.status).toBe("CANCELLED");
+    expect(stripe.state.checkoutSessions.get(replaced.stripeCheckoutSessionId!)?.status).toBe("expired");
+    expect((await load(second.pendingBookingId!)).status).toBe("PENDING_PAYMENT");
+    expect((await load(booking.id)).status).toBe("CONFIRMED");
+  });
+
   it("an unpaid difference expires and leaves the original booking as it was", async () => {
     const { booking, dearer, asStudent } = await paidBooking();
     const pending = await rescheduleBooking(asStudent, { bookingId: booking.id, start: at(booking.startsAt, 60 * 26), timeZone: "UTC", offeringId: dearer.id });
