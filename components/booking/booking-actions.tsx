@@ -30,6 +30,8 @@ interface Props {
   rescheduleBlocked?: string | null;
   timeZone: string;
   startsAt: string;
+  /** In a list row: no separator above the buttons. */
+  compact?: boolean;
   /** After a move, where the new booking is shown (`${base}/${id}`); without it the page refreshes. */
   bookingHrefBase?: string;
 }
@@ -60,7 +62,7 @@ export function BookingActions(props: Props) {
   // An open dialog stays (with its outcome) when the page refreshes under it and the booking is no longer live.
   if (!actionable && !open) return null;
   return (
-    <div className="mt-6 border-t border-slate-200 pt-5" data-testid="booking-actions">
+    <div className={props.compact ? "" : "mt-6 border-t border-slate-200 pt-5"} data-testid="booking-actions">
       <div className={`flex flex-wrap gap-3 ${actionable ? "" : "hidden"}`}>
         {props.status === "CONFIRMED" && props.rescheduleBlocked ? (
           <p className="text-sm text-slate-600" data-testid="reschedule-blocked">{props.rescheduleBlocked}</p>

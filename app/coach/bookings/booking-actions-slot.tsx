@@ -22,6 +22,7 @@ export async function coachBookingActions(user: SessionUser, items: BookingListI
         offerings={data.offerings}
         policyLines={data.policyLines}
         timeZone={user.timeZone}
+        compact
         startsAt={booking.startsAt.toISOString()}
       />
     );
