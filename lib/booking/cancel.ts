@@ -4,6 +4,7 @@ import type { Actor, BookingStatus } from "@/lib/generated/prisma/enums";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
+import { log } from "@/lib/log";
 import { refundBooking, refundSummary, type RefundReason, type RefundState } from "@/lib/payments/ledger";
 import { type Caller, type Tx, inTransaction, lockBookingFor, refundableMinor } from "./cancel-access";
 import { readPolicy, refundForCancellation, type PolicySnapshot } from "./policy";
@@ -36,7 +37,7 @@ export const cancelRefundKey = (bookingId: string) => `cancel:${bookingId}`;
  * back (inTransaction).
  */
 export async function cancelBooking(caller: Caller, input: CancelBookingInput, now = new Date()): Promise<CancelResult> {
-  return inTransaction(input.dryRun === true, async (tx) => {
+  const result = await inTransaction(input.dryRun === true, async (tx) => {
     const { booking, actor } = await lockBookingFor(tx, input.bookingId, caller);
     if (booking.status === "CONFIRMED" && booking.startsAt <= now) {
       throw new AppError("INVALID_STATE", booking.endsAt <= now ? "This session has already taken place, so it can no longer be cancelled." : "This session has already started, so it can no longer be cancelled.");
@@ -47,6 +48,9 @@ export async function cancelBooking(caller: Caller, input: CancelBookingInput, n
     await cancelLocked(tx, booking, { actor, reason: input.reason, now });
     return cancelAnswer(tx, booking.id);
   });
+  // The audit trail: who (ended_by on the row, the caller here), what, and the money decided.
+  if (!input.dryRun) log.info("booking cancel requested", { bookingId: result.bookingId, callerId: caller.id, role: caller.role, status: result.status, refundMinor: result.refund.amountMinor, refundState: result.refund.status });
+  return result;
 }
 
 export interface CancelOptions {

@@ -53,6 +53,7 @@ export async function rescheduleBooking(caller: Caller, input: RescheduleBooking
     if (isExclusionViolation(error)) throw new AppError("SLOT_TAKEN", "Someone just took that time. Please pick another one.");
     throw error;
   });
+  if (!dryRun) log.info("booking reschedule requested", { bookingId: input.bookingId, callerId: caller.id, role: caller.role, status: result.status, to: result.pendingBookingId ?? result.bookingId, differenceMinor: result.difference.amountMinor });
   if (dryRun || result.status !== "AWAITING_PAYMENT" || result.checkoutUrl || !result.pendingBookingId) return result;
   const pendingId = result.pendingBookingId;
   try {

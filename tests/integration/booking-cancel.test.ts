@@ -73,6 +73,26 @@ describe("policy refunds at every tier boundary, to the second", () => {
   });
 });
 
+describe("DST change days, in the coach's and the student's zones", () => {
+  it.each([
+    // Europe/Berlin springs forward on 2027-03-28: 10:00 the day before is only 23 h of notice.
+    ["Europe/Berlin", "America/New_York", "2027-03-28T10:00:00+02:00", "2027-03-27T10:00:00+01:00", 2500],
+    ["Europe/Berlin", "America/New_York", "2027-03-28T10:00:00+02:00", "2027-03-27T09:00:00+01:00", 5000],
+    // America/New_York springs forward on 2027-03-14 (the student's zone here).
+    ["Asia/Tokyo", "America/New_York", "2027-03-14T12:00:00-04:00", "2027-03-13T12:00:00-05:00", 2500],
+    ["Asia/Tokyo", "America/New_York", "2027-03-14T12:00:00-04:00", "2027-03-13T11:00:00-05:00", 5000],
+  ])("coach in %s, student in %s: session %s, cancelled at %s → %i", async (coachZone, studentZone, startIso, nowIso, expected) => {
+    const { offerings } = await createCoach({ timeZone: coachZone, offerings: [{ priceMinor: 5000 }] });
+    const student = await createStudent(studentZone);
+    const created = await createBooking(student, { offeringId: offerings[0].id, start: new Date(startIso).toISOString(), timeZone: studentZone });
+    const booking = await db.booking.findUniqueOrThrow({ where: { id: created.bookingId } });
+    await stripe.pay(booking.stripeCheckoutSessionId!);
+    await stripe.waitForDeliveries();
+    const result = await cancelBooking({ id: student.id, role: "STUDENT" }, { bookingId: booking.id }, new Date(nowIso));
+    expect(result.refund.amountMinor).toBe(expected);
+  });
+});
+
 describe("cancel", () => {
   it("dry run changes nothing: no status change, refund row or job", async () => {
     const { booking, asStudent } = await paidBooking();
