@@ -165,6 +165,23 @@ describe("rejected by the coach in Cal.com while the student is paying", () => {
     expect(remote.map((b) => b.status)).toEqual(["rejected"]);
   });
 
+  it("after payment (before our confirm ran): cancelled with a full refund, never re-created", async () => {
+    const ctx = await setup();
+    const created = await createBooking(ctx.student, { offeringId: ctx.offerings[0].id, start: ctx.slots[7], timeZone: "UTC" });
+    const hold = await db.booking.findUniqueOrThrow({ where: { id: created.bookingId } });
+    await setSnapshot(hold.id, {});
+    await stripe.pay(hold.stripeCheckoutSessionId!);
+    await stripe.waitForDeliveries();
+    expect((await load(hold.id)).status).toBe("CONFIRMED");
+    // The coach declines the still-pending Cal.com booking before the confirm job runs.
+    await (await coachApi(ctx.coach.id)).bookings.decline(hold.calcomBookingUid!, "Cannot do it");
+    await settle();
+    const after = await load(hold.id);
+    expect(after).toMatchObject({ status: "CANCELLED", endedBy: "COACH" });
+    expect(refunded(after)).toBe(5000);
+    expect([...cal.state.bookings.values()].filter((b) => b.metadata.bookingId === hold.id).map((b) => b.status)).toEqual(["rejected"]);
+  });
+
   it("expires the open Checkout Session when nobody paid", async () => {
     const ctx = await setup();
     const created = await createBooking(ctx.student, { offeringId: ctx.offerings[0].id, start: ctx.slots[5], timeZone: "UTC" });
