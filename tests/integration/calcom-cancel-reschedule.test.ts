@@ -271,6 +271,19 @@ describe("rescheduled in Cal.com", () => {
   });
 });
 
+describe("rescheduled in Cal.com while the student is still paying", () => {
+  it("releases the hold and the moved Cal.com booking; the student books again", async () => {
+    const ctx = await setup();
+    const created = await createBooking(ctx.student, { offeringId: ctx.offerings[0].id, start: ctx.slots[14], timeZone: "UTC" });
+    const hold = await db.booking.findUniqueOrThrow({ where: { id: created.bookingId } });
+    const moved = cal.attendee.reschedule(hold.calcomBookingUid!, { start: ctx.slots[15] });
+    await settle();
+    expect(await load(hold.id)).toMatchObject({ status: "CANCELLED", calcomBookingUid: moved.uid });
+    expect(cal.state.bookings.get(moved.uid)!.status).toBe("rejected");
+    expect(stripe.state.checkoutSessions.get(hold.stripeCheckoutSessionId!)?.status).toBe("expired");
+  });
+});
+
 describe("a move made in Coachbook, in Cal.com", () => {
   it("same session type: Cal.com's reschedule keeps the uid chain and stays accepted", async () => {
     const ctx = await setup();
