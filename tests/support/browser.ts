@@ -1,14 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { findChromium, missingChromiumMessage } from "./chromium";
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../../test-results/screenshots");
 
-const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].filter(Boolean) as string[];
-
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = CHROMIUM_CANDIDATES.find((candidate) => fs.existsSync(candidate));
-  if (!executablePath) throw new Error("No Chromium found. Install Debian's chromium (`apt-get install -y chromium`) or set CHROMIUM_PATH.");
+  // The global setup (tests/support/global-app.ts) already installed it where it could.
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(missingChromiumMessage());
   return chromium.launch({
     executablePath,
     headless: true,
