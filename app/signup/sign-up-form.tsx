@@ -7,7 +7,7 @@ import { buttonClass, FieldError, inputClass } from "@/components/ui";
 
 type Fields = Partial<Record<"role" | "name" | "email" | "password" | "timeZone", string>>;
 
-export function SignUpForm({ timeZones }: { timeZones: string[] }) {
+export function SignUpForm({ timeZones, callbackUrl }: { timeZones: string[]; callbackUrl: string | null }) {
   const router = useRouter();
   const [timeZone, setTimeZone] = useState("UTC");
   const [errors, setErrors] = useState<Fields>({});
@@ -40,10 +40,11 @@ export function SignUpForm({ timeZones }: { timeZones: string[] }) {
       const result = await signIn("credentials", { email: body.email, password: body.password, redirect: false });
       if (result?.error) {
         setFormError("Your account was created, but signing in failed. Please sign in.");
-        router.push("/signin");
+        router.push(callbackUrl ? `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signin");
         return;
       }
-      router.push(body.role === "COACH" ? "/coach" : "/");
+      // Back to where the visitor was (a chosen slot) for students; coaches start on their dashboard.
+      router.push(body.role === "COACH" ? "/coach" : (callbackUrl ?? "/"));
       router.refresh();
     } finally {
       setPending(false);

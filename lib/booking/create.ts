@@ -8,6 +8,7 @@ import { stripeConfigured } from "@/lib/payments/stripe";
 import { timeZoneSchema } from "@/lib/time/zones";
 import { createPendingCalcomBooking } from "./calcom";
 import { holdSlot } from "./hold";
+import { findLiveHold } from "./live-holds";
 import { releaseHold } from "./release";
 
 export const createBookingSchema = z.object({
@@ -35,6 +36,8 @@ export interface CreatedBooking {
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
   if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
+  const resumed = await findLiveHold(student.id, input.offeringId, new Date(input.start));
+  if (resumed) return resumed;
   const hold = await holdSlot({
     studentId: student.id,
     offeringId: input.offeringId,

@@ -74,7 +74,7 @@ describe("coach availability and offerings in the browser", () => {
 
     // An overlapping range is refused with a message next to it.
     const monday = page.getByTestId("day-1");
-    await monday.getByRole("button", { name: "Add a range on Monday" }).click();
+    await monday.getByRole("button", { name: "Add range on Monday" }).click();
     const bad = monday.getByTestId("range").nth(2);
     await bad.locator("input[type=time]").nth(0).fill("11:00");
     await bad.locator("input[type=time]").nth(1).fill("12:30");
@@ -86,7 +86,7 @@ describe("coach availability and offerings in the browser", () => {
     await bad.getByRole("button", { name: /Remove Monday range 3/ }).click();
 
     // Add Wednesday 17:00–19:00 and a 5-minute buffer before sessions.
-    await wednesday.getByRole("button", { name: "Add a range on Wednesday" }).click();
+    await wednesday.getByRole("button", { name: "Add range on Wednesday" }).click();
     const added = wednesday.getByTestId("range").nth(2);
     expect(await added.locator("input[type=time]").nth(0).inputValue()).toBe("17:00");
     await added.locator("input[type=time]").nth(1).fill("19:00");

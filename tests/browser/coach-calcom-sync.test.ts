@@ -42,7 +42,7 @@ describe("Sync with Cal.com in the browser", () => {
 
     // Students now get this coach's slots from Cal.com.
     const coachPage = await (await page.request.get(`${baseUrl}/coaches/james-carter`)).text();
-    const match = /coach=([^&"]+)&amp;offering=([^"&]+)/.exec(coachPage);
+    const match = /data-coach-id="([^"]+)"[\s\S]*?book\?offering=([^"&]+)/.exec(coachPage);
     expect(match).not.toBeNull();
     const from = new Date(Date.now() + 2 * 86_400_000);
     const to = new Date(from.getTime() + 7 * 86_400_000);

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { buttonClass, FieldError, inputClass } from "@/components/ui";
+import { useUnsavedChangesWarning } from "@/components/use-unsaved-changes-warning";
 import type { AvailabilityForm as AvailabilityData, AvailabilityFormInput } from "@/lib/coaches/availability-schemas";
 
 /** Monday first, as coaches read a week; the API numbers days 0 = Sunday … 6 = Saturday. */
@@ -40,7 +41,7 @@ const timeInputClass =
 const secondaryButtonClass =
   "inline-flex items-center gap-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50";
 const iconButtonClass =
-  "inline-flex h-8 w-8 items-center justify-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700";
+  "inline-flex h-8 w-8 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-700";
 
 // <input type="time"> cannot show 24:00; an end of 00:00 is read as midnight at the end of the day.
 const endForInput = (end: string) => (end === "24:00" ? "00:00" : end);
@@ -193,7 +194,7 @@ function RangeRow({ range, label, errors, onChange, onRemove }: RangeRowProps) {
           aria-invalid={Boolean(startError || rowError)}
           aria-describedby={errorId}
         />
-        <span aria-hidden className="text-slate-400">
+        <span aria-hidden className="text-slate-600">
           –
         </span>
         <label htmlFor={`${range.key}-end`} className="sr-only">
@@ -225,6 +226,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [status, setStatus] = useState<"idle" | "saving" | "saved" | "dirty">("idle");
+  useUnsavedChangesWarning(status === "dirty" || status === "saving");
   const [newDate, setNewDate] = useState("");
   const [newDateError, setNewDateError] = useState<string | null>(null);
   const counter = useRef(0);
@@ -380,7 +382,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                 <div className="pt-1.5 text-sm font-medium text-slate-800">{name}</div>
                 <div className="flex flex-wrap items-start justify-between gap-3">
                   <div className="space-y-2">
-                    {ranges.length === 0 ? <p className="pt-1.5 text-sm text-slate-400">Unavailable</p> : null}
+                    {ranges.length === 0 ? <p className="pt-1.5 text-sm text-slate-600">Unavailable</p> : null}
                     {ranges.map((range, i) => (
                       <RangeRow
                         key={range.key}
@@ -392,7 +394,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                       />
                     ))}
                   </div>
-                  <button type="button" className={secondaryButtonClass} onClick={() => addRange(weekday)} disabled={ranges.length >= MAX_RANGES} aria-label={`Add a range on ${name}`}>
+                  <button type="button" className={secondaryButtonClass} onClick={() => addRange(weekday)} disabled={ranges.length >= MAX_RANGES} aria-label={`Add range on ${name}`}>
                     <span aria-hidden>+</span> Add range
                   </button>
                 </div>
@@ -567,7 +569,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
               Saved
             </span>
           ) : status === "dirty" && !formError ? (
-            <span className="text-slate-500">Unsaved changes</span>
+            <span className="text-slate-700">Unsaved changes</span>
           ) : null}
         </p>
         {formError ? (

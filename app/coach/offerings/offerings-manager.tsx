@@ -55,7 +55,7 @@ function OfferingFields({ prefix, values, errors, currencies, onChange }: { pref
       </div>
       <div>
         <label htmlFor={id("description")} className="text-sm font-medium text-slate-700">
-          Description <span className="font-normal text-slate-400">(optional)</span>
+          Description <span className="font-normal text-slate-600">(optional)</span>
         </label>
         <textarea id={id("description")} value={values.description} onChange={(e) => onChange("description", e.target.value)} rows={3} maxLength={1000} className={inputClass} aria-invalid={Boolean(errors.description)} aria-describedby={describedBy("description")} />
         <FieldError id={describedBy("description")} message={errors.description} />

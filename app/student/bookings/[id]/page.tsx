@@ -3,6 +3,8 @@ import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { getBookingForUser } from "@/lib/booking/queries";
+import { lastPaymentError } from "@/lib/booking/payment-attempt";
+import { bookingPickerPath } from "@/lib/booking/picker-path";
 import { formatMoney } from "@/lib/money";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { BookingStatusProvider, LiveStatusBadge } from "./booking-status";
@@ -18,6 +20,9 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const user = await requirePageUser(["STUDENT"], `/student/bookings/${id}`);
   const booking = await getBookingForUser(id, user.id);
   const refunded = booking.payments.reduce((sum, p) => sum + p.amountRefundedMinor, 0);
+  const live = booking.status === "PENDING_PAYMENT" && booking.holdExpiresAt !== null && booking.holdExpiresAt > new Date();
+  // Back from Checkout without paying: say why when Stripe knows (a declined card), not just "cancelled".
+  const declined = live && checkout === "cancelled" ? await lastPaymentError(booking.stripeCheckoutSessionId) : null;
   return (
     <BookingStatusProvider initial={booking.status}>
       <div className="mx-auto max-w-2xl">
@@ -32,8 +37,10 @@ export default async function BookingPage({ params, searchParams }: Props) {
           <PaymentWatcher
             bookingId={booking.id}
             checkout={checkout === "success" ? "success" : checkout === "cancelled" ? "cancelled" : null}
-            checkoutUrl={booking.status === "PENDING_PAYMENT" ? booking.checkoutUrl : null}
-            holdExpiresLabel={booking.holdExpiresAt ? formatTimeInZone(booking.holdExpiresAt, user.timeZone) : null}
+            checkoutUrl={live ? booking.checkoutUrl : null}
+            hold={booking.holdExpiresAt ? { expiresAt: booking.holdExpiresAt.toISOString(), label: formatTimeInZone(booking.holdExpiresAt, user.timeZone), timeZone: user.timeZone } : null}
+            declined={declined}
+            tryAgainHref={bookingPickerPath(booking.coach.slug, booking.offeringId, booking.startsAt.toISOString(), user.timeZone)}
           />
         </Card>
         <p className="mt-6 text-sm"><Link href="/student/bookings" className="font-medium text-brand-600 hover:underline">← All my bookings</Link></p>
