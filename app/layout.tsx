@@ -58,8 +58,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:px-6 sm:py-10">
           {children}
         </main>
-        <footer className="border-t border-slate-200 bg-white py-6 text-center text-xs text-slate-500">
-          Coachbook · times are shown in your time zone{user ? ` (${user.timeZone})` : ""}
+        <footer className="border-t border-slate-200 bg-white px-4 py-6 text-center text-xs text-slate-600">
+          Coachbook ·{" "}
+          {user ? (
+            <>
+              your time zone is {user.timeZone} (<Link href="/profile" className="underline">change</Link>)
+            </>
+          ) : (
+            "times are shown in your time zone"
+          )}
         </footer>
       </body>
     </html>

@@ -28,7 +28,7 @@ export default async function HomePage() {
               >
                 <p className="font-semibold text-slate-900">{coach.name}</p>
                 {coach.headline ? <p className="mt-1 text-sm text-slate-600">{coach.headline}</p> : null}
-                <p className="mt-3 text-xs text-slate-500">
+                <p className="mt-3 text-xs text-slate-600">
                   {coach.timeZone} · {coach.offeringCount} {coach.offeringCount === 1 ? "offering" : "offerings"}
                   {coach.cheapest ? ` · from ${formatMoney(coach.cheapest.priceMinor, coach.cheapest.currency)}` : ""}
                 </p>

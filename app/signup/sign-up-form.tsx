@@ -66,7 +66,7 @@ export function SignUpForm({ timeZones, callbackUrl }: { timeZones: string[]; ca
                 <input type="radio" name="role" value={option.value} defaultChecked={option.value === "STUDENT"} />
                 {option.label}
               </span>
-              <span className="mt-1 text-slate-500">{option.hint}</span>
+              <span className="mt-1 text-slate-600">{option.hint}</span>
             </label>
           ))}
         </div>
@@ -85,7 +85,7 @@ export function SignUpForm({ timeZones, callbackUrl }: { timeZones: string[]; ca
       <div>
         <label htmlFor="password" className="text-sm font-medium text-slate-700">Password</label>
         <input id="password" name="password" type="password" autoComplete="new-password" className={inputClass} aria-invalid={Boolean(errors.password)} aria-describedby="password-error" />
-        <p className="mt-1 text-xs text-slate-500">At least 8 characters.</p>
+        <p className="mt-1 text-xs text-slate-600">At least 8 characters.</p>
         <FieldError id="password-error" message={errors.password} />
       </div>
       <div>
@@ -95,7 +95,7 @@ export function SignUpForm({ timeZones, callbackUrl }: { timeZones: string[]; ca
             <option key={zone} value={zone}>{zone}</option>
           ))}
         </select>
-        <p className="mt-1 text-xs text-slate-500">Detected from your browser; times are shown in this zone.</p>
+        <p className="mt-1 text-xs text-slate-600">Detected from your browser; times are shown in this zone.</p>
         <FieldError id="timeZone-error" message={errors.timeZone} />
       </div>
       {formError ? (

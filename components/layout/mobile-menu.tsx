@@ -18,7 +18,15 @@ export function MobileMenu({ children }: { children: React.ReactNode }) {
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 [&::-webkit-details-marker]:hidden">
         <span aria-hidden className="text-base leading-none">☰</span> Menu
       </summary>
-      <div className="absolute inset-x-0 top-full z-20 border-b border-slate-200 bg-white px-4 py-3 shadow-lg">{children}</div>
+      {/* A link to the page already shown changes no pathname: close on any link click too. */}
+      <div
+        className="absolute inset-x-0 top-full z-20 border-b border-slate-200 bg-white px-4 py-3 shadow-lg"
+        onClick={(event) => {
+          if ((event.target as Element).closest("a") && ref.current) ref.current.open = false;
+        }}
+      >
+        {children}
+      </div>
     </details>
   );
 }

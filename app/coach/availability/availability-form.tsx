@@ -409,7 +409,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
           Holidays or one-off changes: a date listed here replaces that day&apos;s weekly hours.
         </SectionHeading>
         {state.overrides.length === 0 ? (
-          <p className="mb-4 rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500" data-testid="no-overrides">
+          <p className="mb-4 rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-600" data-testid="no-overrides">
             No date overrides. Your weekly hours apply every week.
           </p>
         ) : (
@@ -464,7 +464,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                       ) : null}
                       <FieldError id={`${override.key}-ranges-error`} message={rangesError} />
                     </fieldset>
-                    <button type="button" onClick={() => removeOverride(override.key)} className="text-sm font-medium text-slate-500 hover:text-red-600" aria-label={`Remove the override for ${override.date || "this date"}`}>
+                    <button type="button" onClick={() => removeOverride(override.key)} className="text-sm font-medium text-slate-600 hover:text-red-600" aria-label={`Remove the override for ${override.date || "this date"}`}>
                       Remove
                     </button>
                   </div>
@@ -505,7 +505,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
             <Label htmlFor="bufferBefore">Buffer before a session</Label>
             <div className="flex items-center gap-2">
               <input id="bufferBefore" type="number" inputMode="numeric" min={0} max={240} step={5} value={state.bufferBefore} onChange={(e) => setField("bufferBefore", e.target.value, "bufferBeforeMinutes")} className={`${inputClass} max-w-[8rem]`} aria-invalid={Boolean(errors.bufferBeforeMinutes)} aria-describedby="bufferBefore-error" />
-              <span className="mt-1 text-sm text-slate-500">minutes</span>
+              <span className="mt-1 text-sm text-slate-600">minutes</span>
             </div>
             <FieldError id="bufferBefore-error" message={errors.bufferBeforeMinutes} />
           </div>
@@ -513,7 +513,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
             <Label htmlFor="bufferAfter">Buffer after a session</Label>
             <div className="flex items-center gap-2">
               <input id="bufferAfter" type="number" inputMode="numeric" min={0} max={240} step={5} value={state.bufferAfter} onChange={(e) => setField("bufferAfter", e.target.value, "bufferAfterMinutes")} className={`${inputClass} max-w-[8rem]`} aria-invalid={Boolean(errors.bufferAfterMinutes)} aria-describedby="bufferAfter-error" />
-              <span className="mt-1 text-sm text-slate-500">minutes</span>
+              <span className="mt-1 text-sm text-slate-600">minutes</span>
             </div>
             <FieldError id="bufferAfter-error" message={errors.bufferAfterMinutes} />
           </div>
@@ -528,16 +528,16 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                 <option value="days">days</option>
               </select>
             </div>
-            <p id="notice-hint" className="mt-1 text-xs text-slate-500">No bookings closer than this to the start. Up to 30 days.</p>
+            <p id="notice-hint" className="mt-1 text-xs text-slate-600">No bookings closer than this to the start. Up to 30 days.</p>
             <FieldError id="notice-error" message={errors.minimumNoticeMinutes} />
           </div>
           <div>
             <Label htmlFor="horizon">Booking horizon</Label>
             <div className="flex items-center gap-2">
               <input id="horizon" type="number" inputMode="numeric" min={1} max={365} value={state.horizon} onChange={(e) => setField("horizon", e.target.value, "bookingHorizonDays")} className={`${inputClass} max-w-[8rem]`} aria-invalid={Boolean(errors.bookingHorizonDays)} aria-describedby="horizon-error horizon-hint" />
-              <span className="mt-1 text-sm text-slate-500">days ahead</span>
+              <span className="mt-1 text-sm text-slate-600">days ahead</span>
             </div>
-            <p id="horizon-hint" className="mt-1 text-xs text-slate-500">How far into the future students can book (1–365 days).</p>
+            <p id="horizon-hint" className="mt-1 text-xs text-slate-600">How far into the future students can book (1–365 days).</p>
             <FieldError id="horizon-error" message={errors.bookingHorizonDays} />
           </div>
           <div className="sm:col-span-2">
@@ -550,7 +550,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                 </option>
               ))}
             </select>
-            <p id="slotInterval-hint" className="mt-1 text-xs text-slate-500">The spacing of the start times students can pick.</p>
+            <p id="slotInterval-hint" className="mt-1 text-xs text-slate-600">The spacing of the start times students can pick.</p>
             <FieldError id="slotInterval-error" message={errors.slotIntervalMinutes} />
           </div>
         </div>

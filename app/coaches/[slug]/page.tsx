@@ -24,7 +24,7 @@ export default async function CoachPage({ params }: Props) {
         <h1 className="text-2xl font-semibold text-slate-900">{coach.user.name}</h1>
         {coach.headline ? <p className="mt-1 text-slate-700">{coach.headline}</p> : null}
         <p className="mt-4 whitespace-pre-line text-sm leading-6 text-slate-600">{coach.bio || "This coach has not written a bio yet."}</p>
-        <p className="mt-4 text-xs text-slate-500">
+        <p className="mt-4 text-xs text-slate-600">
           Coach&apos;s time zone: <span data-testid="coach-timezone">{coach.timeZone}</span>
         </p>
       </Card>

@@ -29,10 +29,10 @@ export default async function BookingPage({ params, searchParams }: Props) {
         <PageHeader title={booking.title} description={`with ${booking.coach.user.name}`} action={<LiveStatusBadge />} />
         <Card>
           <dl className="grid gap-4 text-sm sm:grid-cols-2">
-            <div><dt className="text-slate-500">When ({user.timeZone})</dt><dd className="font-medium">{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</dd></div>
-            <div><dt className="text-slate-500">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
-            {refunded > 0 ? <div><dt className="text-slate-500">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refunded, booking.currency)}</dd></div> : null}
-            {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-500">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
+            <div><dt className="text-slate-600">When ({user.timeZone})</dt><dd className="font-medium">{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</dd></div>
+            <div><dt className="text-slate-600">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
+            {refunded > 0 ? <div><dt className="text-slate-600">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refunded, booking.currency)}</dd></div> : null}
+            {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-600">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
           </dl>
           <PaymentWatcher
             bookingId={booking.id}

@@ -83,7 +83,7 @@ export function PaymentWatcher({ bookingId, checkout, checkoutUrl, hold, decline
     <div className="mt-6 space-y-2 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="payment-pending">
       {declined ? (
         <p role="alert" data-testid="payment-declined">
-          Your card was declined: {declined} Nothing was charged.
+          The payment did not go through. {declined} Nothing was charged.
         </p>
       ) : checkout === "cancelled" ? (
         <p data-testid="payment-cancelled">Payment was cancelled. Nothing was charged.</p>
