@@ -142,6 +142,14 @@ describe.each(VIEWPORTS)("every page ($name, $width px)", (viewport) => {
     await page.getByTestId("forbidden").waitFor();
     await checkPage(page, "student-forbidden");
     await visit(page, `/student/bookings/${mayaBooking.id}`, "student-booking-cancelled");
+    // A failed payment and an ended hold each offer to pick the same time again.
+    for (const status of ["PAYMENT_FAILED", "EXPIRED"] as const) {
+      await db.booking.update({ where: { id: mayaBooking.id }, data: { status } });
+      await visit(page, `/student/bookings/${mayaBooking.id}`, `student-booking-${status.toLowerCase()}`);
+      const again = page.getByTestId(status === "PAYMENT_FAILED" ? "payment-failed" : "hold-expired").getByRole("link");
+      expect(await again.getAttribute("href")).toMatch(/^\/coaches\/maya-lindqvist\/book\?offering=.+&start=2031-01-10T10%3A00%3A00.000Z/);
+    }
+    await db.booking.update({ where: { id: mayaBooking.id }, data: { status: "CANCELLED" } });
     await signOut(page);
   });
 
