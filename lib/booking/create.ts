@@ -11,6 +11,7 @@ import { timeZoneSchema } from "@/lib/time/zones";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
 import { holdSlot } from "./hold";
+import { findLiveHold } from "./live-holds";
 import { releaseHold } from "./release";
 
 export const createBookingSchema = z.object({
@@ -38,6 +39,8 @@ export interface CreatedBooking {
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
   if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
+  const resumed = await findLiveHold(student.id, input.offeringId, new Date(input.start));
+  if (resumed) return resumed;
   const capped = rateLimitsEnabled(); // RATE_LIMITS=off (load tests) lifts the cap too
   if (capped) await assertHoldCap(student.id);
   const hold = await holdSlot({

@@ -149,13 +149,24 @@ export const PAGES: PageRow[] = [
   { name: "/coaches/[slug]", page: async () => (await import("@/app/coaches/[slug]/page")).default as never, props: (w) => ({ params: { slug: w.coachA.slug } }), expect: open() },
   { name: "/coaches/[unknown slug]", page: async () => (await import("@/app/coaches/[slug]/page")).default as never, props: () => ({ params: { slug: "no-such-coach" } }), expect: open("notFound") },
   { name: "/coaches/[NUL slug]", page: async () => (await import("@/app/coaches/[slug]/page")).default as never, props: () => ({ params: { slug: "a\u0000b" } }), expect: open("notFound") },
-  { name: "/coach", page: async () => (await import("@/app/coach/page")).default as never, props: () => ({}), expect: coachPage },
+  { name: "/coach", page: async () => (await import("@/app/coach/(home)/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/admin/operations", page: async () => (await import("@/app/admin/operations/page")).default as never, props: () => ({}), expect: adminPage },
   { name: "/coach/availability", page: async () => (await import("@/app/coach/availability/page")).default as never, props: () => ({}), expect: coachPage },
-  { name: "/coach/bookings", page: async () => (await import("@/app/coach/bookings/page")).default as never, props: () => ({}), expect: coachPage },
+  { name: "/coach/bookings", page: async () => (await import("@/app/coach/bookings/(list)/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/coach/offerings", page: async () => (await import("@/app/coach/offerings/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/student/bookings", page: async () => (await import("@/app/student/bookings/page")).default as never, props: () => ({}), expect: studentPage },
-  { name: "/student/bookings/new", page: async () => (await import("@/app/student/bookings/new/page")).default as never, props: (w) => ({ searchParams: { coach: w.coachA.id, offering: w.coachA.offeringId } }), expect: studentPage },
+  // The old picker address redirects to the public picker under the coach's page (the /student layout still guards it in Next).
+  { name: "/student/bookings/new", page: async () => (await import("@/app/student/bookings/new/page")).default as never, props: (w) => ({ searchParams: { coach: w.coachA.id, offering: w.coachA.offeringId } }), expect: open("home") },
+  { name: "/coaches/[slug]/book", page: async () => (await import("@/app/coaches/[slug]/book/page")).default as never, props: (w) => ({ params: { slug: w.coachA.slug }, searchParams: { offering: w.coachA.offeringId } }), expect: open() },
+  { name: "/profile", page: async () => (await import("@/app/profile/page")).default as never, props: () => ({}), expect: { ...open(), anonymous: "signin" } },
+  {
+    name: "/coach/bookings/[id] (coach A's)", page: async () => (await import("@/app/coach/bookings/[id]/page")).default as never,
+    props: (w) => ({ params: { id: w.bookingA } }), expect: { ...coachPage, coachB: "notFound" },
+  },
+  {
+    name: "/coach/bookings/[unknown id]", page: async () => (await import("@/app/coach/bookings/[id]/page")).default as never,
+    props: () => ({ params: { id: "no-such-booking" } }), expect: { ...coachPage, coachA: "notFound", coachB: "notFound" },
+  },
   {
     name: "/student/bookings/[id] (student A's)", page: async () => (await import("@/app/student/bookings/[id]/page")).default as never,
     props: (w) => ({ params: { id: w.bookingA }, searchParams: {} }), expect: { ...studentPage, studentB: "notFound" },

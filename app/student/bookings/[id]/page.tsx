@@ -4,6 +4,8 @@ import { Card, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { getBookingForUser } from "@/lib/booking/queries";
 import { orNotFound, pageParam } from "@/lib/http/pages";
+import { lastPaymentError } from "@/lib/booking/payment-attempt";
+import { bookingPickerPath } from "@/lib/booking/picker-path";
 import { formatMoney } from "@/lib/money";
 import { refundSummary } from "@/lib/payments/ledger";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
@@ -24,25 +26,30 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const refund = refundSummary(booking.payments.flatMap((p) => p.refunds));
   // "On your coach's calendar" only once Cal.com has accepted it; coaches without Cal.com have only this app.
   const calendar = booking.calcomStatus === "accepted" ? "accepted" : booking.calcomBookingUid || booking.offering.calcomEventTypeId ? "pending" : "none";
+  const live = booking.status === "PENDING_PAYMENT" && booking.holdExpiresAt !== null && booking.holdExpiresAt > new Date();
+  // Back from Checkout without paying: say why when Stripe knows (a declined card), not just "cancelled".
+  const declined = live && checkout === "cancelled" ? await lastPaymentError(booking.stripeCheckoutSessionId) : null;
   return (
     <BookingStatusProvider initial={booking.status}>
       <div className="mx-auto max-w-2xl">
         <PageHeader title={booking.title} description={`with ${booking.coach.user.name}`} action={<LiveStatusBadge />} />
         <Card>
           <dl className="grid gap-4 text-sm sm:grid-cols-2">
-            <div><dt className="text-slate-500">When ({user.timeZone})</dt><dd className="font-medium">{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</dd></div>
-            <div><dt className="text-slate-500">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
-            {refund.refundedMinor > 0 ? <div><dt className="text-slate-500">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refund.refundedMinor, booking.currency)}</dd></div> : null}
-            {refund.pendingMinor > 0 ? <div><dt className="text-slate-500">Refund on its way</dt><dd className="font-medium" data-testid="refund-pending">{formatMoney(refund.pendingMinor, booking.currency)}</dd></div> : null}
-            {refund.failedMinor > 0 && refund.state === "failed" ? <div className="sm:col-span-2"><dt className="text-slate-500">Refund problem</dt><dd className="font-medium text-red-700" data-testid="refund-failed">A refund of {formatMoney(refund.failedMinor, booking.currency)} did not go through. Our team has been alerted and will return the money another way.</dd></div> : null}
-            {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-500">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
+            <div><dt className="text-slate-600">When ({user.timeZone})</dt><dd className="font-medium">{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</dd></div>
+            <div><dt className="text-slate-600">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
+            {refund.refundedMinor > 0 ? <div><dt className="text-slate-600">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refund.refundedMinor, booking.currency)}</dd></div> : null}
+            {refund.pendingMinor > 0 ? <div><dt className="text-slate-600">Refund on its way</dt><dd className="font-medium" data-testid="refund-pending">{formatMoney(refund.pendingMinor, booking.currency)}</dd></div> : null}
+            {refund.failedMinor > 0 && refund.state === "failed" ? <div className="sm:col-span-2"><dt className="text-slate-600">Refund problem</dt><dd className="font-medium text-red-700" data-testid="refund-failed">A refund of {formatMoney(refund.failedMinor, booking.currency)} did not go through. Our team has been alerted and will return the money another way.</dd></div> : null}
+            {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-600">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
           </dl>
           <PaymentWatcher
             bookingId={booking.id}
             calendar={calendar}
             checkout={checkout === "success" ? "success" : checkout === "cancelled" ? "cancelled" : null}
-            checkoutUrl={booking.status === "PENDING_PAYMENT" ? booking.checkoutUrl : null}
-            holdExpiresLabel={booking.holdExpiresAt ? formatTimeInZone(booking.holdExpiresAt, user.timeZone) : null}
+            checkoutUrl={live ? booking.checkoutUrl : null}
+            hold={booking.holdExpiresAt ? { expiresAt: booking.holdExpiresAt.toISOString(), label: formatTimeInZone(booking.holdExpiresAt, user.timeZone), timeZone: user.timeZone } : null}
+            declined={declined}
+            tryAgainHref={bookingPickerPath(booking.coach.slug, booking.offeringId, booking.startsAt.toISOString(), user.timeZone)}
           />
         </Card>
         <p className="mt-6 text-sm"><Link href="/student/bookings" className="font-medium text-brand-600 hover:underline">← All my bookings</Link></p>

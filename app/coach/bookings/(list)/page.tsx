@@ -14,11 +14,11 @@ export default async function CoachBookingsPage() {
       <PageHeader title="Bookings" description={`Times in your time zone, ${user.timeZone}. Sessions awaiting payment are held for the student until they pay.`} />
       <section>
         <h2 className="mb-3 text-lg font-semibold text-slate-800">Upcoming</h2>
-        <BookingList items={upcoming} timeZone={user.timeZone} empty="No upcoming sessions yet." />
+        <BookingList items={upcoming} timeZone={user.timeZone} empty="No upcoming sessions yet." hrefBase="/coach/bookings" />
       </section>
       <section>
         <h2 className="mb-3 text-lg font-semibold text-slate-800">Past</h2>
-        <BookingList items={past} timeZone={user.timeZone} empty="No past sessions yet." />
+        <BookingList items={past} timeZone={user.timeZone} empty="No past sessions yet." hrefBase="/coach/bookings" />
       </section>
     </div>
   );
