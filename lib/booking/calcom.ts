@@ -6,6 +6,7 @@ import { isExclusionViolation } from "@/lib/db/errors";
 import { enqueue, PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
+import { notify } from "@/lib/notifications";
 
 /**
  * The Cal.com side of a booking: a PENDING Cal.com booking mirrors our hold (so the time is blocked on the coach's
@@ -145,6 +146,7 @@ async function cancelForCoach(bookingId: string, remoteStatus: string) {
     for (const payment of payments) {
       await enqueue(tx, { kind: JOB.stripeRefund, payload: { paymentId: payment.id, amountMinor: null, reason: "coach-cancelled" }, dedupeKey: `refund:coach-cancelled:${payment.id}` });
     }
+    await notify(tx, { bookingId, event: "booking.cancelled", cancelledBy: "coach", refundAmountMinor: payments.reduce((sum, p) => sum + p.amountMinor - p.amountRefundedMinor, 0) });
   });
 }
 

@@ -3,6 +3,7 @@ import { isExclusionViolation } from "@/lib/db/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { log } from "@/lib/log";
 import { JOB } from "@/lib/jobs/kinds";
+import { notify } from "@/lib/notifications";
 
 export interface PaidCheckout {
   bookingId: string;
@@ -59,6 +60,7 @@ export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: Paid
   if (booking.status === "PENDING_PAYMENT") {
     await tx.booking.update({ where: { id: booking.id }, data: { status: "CONFIRMED", confirmedAt: now, holdExpiresAt: null } });
     await enqueueCalcomConfirm(tx, booking.id);
+    await notify(tx, { bookingId: booking.id, event: "booking.confirmed" });
     return "confirmed";
   }
   if (booking.status === "CONFIRMED") return "already-applied";
@@ -73,6 +75,7 @@ export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: Paid
       });
       await tx.$executeRawUnsafe("RELEASE SAVEPOINT reacquire");
       await enqueueCalcomConfirm(tx, booking.id);
+      await notify(tx, { bookingId: booking.id, event: "booking.confirmed" });
       return "reacquired";
     } catch (error) {
       if (!isExclusionViolation(error)) throw error;

@@ -2,6 +2,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { enqueue } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
+import { notify } from "@/lib/notifications";
 
 type ReleasedStatus = "EXPIRED" | "PAYMENT_FAILED" | "CANCELLED";
 
@@ -33,6 +34,7 @@ export async function releaseHold(
     runAt: new Date(Date.now() + (options.calcomDelayMs ?? 0)),
   });
   await tx.payment.updateMany({ where: { bookingId, status: "PENDING" }, data: { status: "FAILED" } });
+  if (status !== "CANCELLED") await notify(tx, { bookingId, event: status === "EXPIRED" ? "hold.expired" : "payment.failed" });
   return true;
 }
 

@@ -1,4 +1,5 @@
 import { CALCOM_BOOKING_JOBS } from "@/lib/booking/calcom";
+import { MAIL_JOBS } from "@/lib/notifications/send";
 import { STRIPE_JOBS } from "@/lib/payments/jobs";
 import type { JobHandler } from "./queue";
 
@@ -6,4 +7,5 @@ import type { JobHandler } from "./queue";
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...CALCOM_BOOKING_JOBS,
   ...STRIPE_JOBS,
+  ...MAIL_JOBS,
 };

@@ -5,4 +5,5 @@ export const JOB = {
   calcomReconcile: "calcom.reconcile",
   stripeExpireCheckout: "stripe.expire-checkout",
   stripeRefund: "stripe.refund",
+  mailSend: "mail.send",
 } as const;

@@ -3,6 +3,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { applyPaidCheckout } from "@/lib/booking/confirm";
 import { releaseHold } from "@/lib/booking/release";
 import { log } from "@/lib/log";
+import { notify } from "@/lib/notifications";
 import { isPaidSession, paidCheckoutFrom, stripeId } from "./stripe";
 
 type Handler = (tx: Prisma.TransactionClient, event: Stripe.Event) => Promise<void>;
@@ -78,6 +79,7 @@ const refundChanged: Handler = async (tx, event) => {
     },
     update: { status: refund.status ?? "pending" },
   });
+  if (refund.status === "succeeded" || refund.status === "failed") await notify(tx, { bookingId: payment.bookingId, event: `refund.${refund.status}`, refundId: refund.id });
 };
 
 const disputeChanged: Handler = async (tx, event) => {

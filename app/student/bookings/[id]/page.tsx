@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { getBookingForUser } from "@/lib/booking/queries";
+import { addToCalendarLinks } from "@/lib/calendar/booking-invite";
 import { formatMoney } from "@/lib/money";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { BookingStatusProvider, LiveStatusBadge } from "./booking-status";
@@ -18,6 +19,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const user = await requirePageUser(["STUDENT"], `/student/bookings/${id}`);
   const booking = await getBookingForUser(id, user.id);
   const refunded = booking.payments.reduce((sum, p) => sum + p.amountRefundedMinor, 0);
+  const calendar = booking.status === "CONFIRMED" ? addToCalendarLinks(booking, "student") : null;
   return (
     <BookingStatusProvider initial={booking.status}>
       <div className="mx-auto max-w-2xl">
@@ -29,6 +31,13 @@ export default async function BookingPage({ params, searchParams }: Props) {
             {refunded > 0 ? <div><dt className="text-slate-500">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refunded, booking.currency)}</dd></div> : null}
             {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-500">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
           </dl>
+          {calendar ? (
+            <p className="mt-4 flex flex-wrap gap-x-4 gap-y-2 text-sm" data-testid="add-to-calendar">
+              <span className="text-slate-500">Add to calendar:</span>
+              <a href={calendar.icsUrl} className="font-medium text-brand-600 hover:underline" download>Download .ics</a>
+              <a href={calendar.googleUrl} className="font-medium text-brand-600 hover:underline" target="_blank" rel="noopener noreferrer">Google Calendar</a>
+            </p>
+          ) : null}
           <PaymentWatcher
             bookingId={booking.id}
             checkout={checkout === "success" ? "success" : checkout === "cancelled" ? "cancelled" : null}

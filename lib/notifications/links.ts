@@ -1,0 +1,15 @@
+import { env } from "@/lib/env";
+import type { Recipient } from "./events";
+
+/**
+ * The only link to our data a mail carries. Students have a page per booking; coaches (no per-booking page yet)
+ * land on their bookings list.
+ */
+export function bookingUrl(bookingId: string, recipient: Recipient): string {
+  const base = env().APP_URL.replace(/\/$/, "");
+  return recipient === "student" ? `${base}/student/bookings/${encodeURIComponent(bookingId)}` : `${base}/coach/bookings`;
+}
+
+export function coachPageUrl(slug: string): string {
+  return `${env().APP_URL.replace(/\/$/, "")}/coaches/${encodeURIComponent(slug)}`;
+}
