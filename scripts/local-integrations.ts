@@ -1,3 +1,5 @@
+import path from "node:path";
+import { startMailCatcher } from "@/lib/emulators/mail";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
 
 /**
@@ -38,6 +40,19 @@ export async function startLocalIntegrations(appUrl: string, mode: "dev" | "star
     process.env.STRIPE_API_BASE = stripe.url;
     cleanups.push(() => stripe.stop());
     summary.push(`Stripe: emulator at ${stripe.url} (checkout pages there; webhooks to ${appUrl}/api/webhooks/stripe)`);
+  }
+
+  if (process.env.SMTP_URL) {
+    summary.push(`Mail: SMTP at ${new URL(process.env.SMTP_URL).host} (from ${process.env.MAIL_FROM ?? "the default address"})`);
+  } else if (off) {
+    summary.push("Mail: off (no SMTP_URL; mail jobs are recorded as skipped)");
+  } else {
+    // The catcher keeps every message as .eml under .data/mail; /dev/mail lists them.
+    const catcher = await startMailCatcher({ dir: path.resolve(process.env.DEV_MAIL_DIR ?? ".data/mail"), port: Number(process.env.MAIL_CATCHER_PORT ?? 0) });
+    process.env.SMTP_URL = catcher.url;
+    process.env.DEV_MAIL_DIR = catcher.dir;
+    cleanups.push(() => catcher.stop());
+    summary.push(`Mail: local catcher at ${catcher.url}; read it at ${appUrl}/dev/mail (files in ${path.relative(process.cwd(), catcher.dir)})`);
   }
   return { cleanups, summary };
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { simpleParser, type AddressObject } from "mailparser";
+import { AppError } from "@/lib/errors";
 
 /** Reads the mail catcher's .eml files (lib/emulators/mail/index.ts) for /dev/mail and the tests. */
 export interface CaughtMessage {
@@ -61,4 +62,12 @@ export async function readAllMessages(dir = mailDir()): Promise<CaughtMessage[]>
   const ids = await listMessageIds(dir);
   const messages = await Promise.all(ids.map((id) => readMessage(id, dir)));
   return messages.filter((m): m is CaughtMessage => m !== null);
+}
+
+/** One attachment of a caught message; NOT_FOUND for anything that is not there. */
+export async function caughtAttachment(id: string, index: number, dir = mailDir()) {
+  const message = await readMessage(id, dir);
+  const attachment = message && Number.isInteger(index) && index >= 0 ? message.attachments[index] : undefined;
+  if (!attachment) throw new AppError("NOT_FOUND", "No such attachment.");
+  return attachment;
 }
