@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { buildInvite, googleCalendarUrl } from "@/lib/calendar/ics";
 import { db } from "@/lib/db/client";
+import { calcomMode } from "@/lib/env";
 import { PermanentJobError, type JobHandler } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
@@ -82,9 +83,12 @@ export const sendNotificationMail: JobHandler = async (raw) => {
     googleCalendarUrl: booking.status === "CONFIRMED" ? googleCalendarUrl({ title: `${booking.title} — Coachbook`, startsAt: booking.startsAt, endsAt: booking.endsAt, details: url }) : null,
     cancelReason: booking.cancelReason,
     refund: refund ? { amountMinor: refund.amountMinor, currency: refund.currency, status: refund.status } : null,
+    // API-key mode: Cal.com mails its own invite (another UID) for the booking; a second one from us would put
+    // the session in the calendar twice. Platform mode: turn Cal.com's mails off on the OAuth client (CALCOM_SETUP.md).
+    calcomSendsInvites: calcomMode().kind === "apiKey" && Boolean(booking.calcomBookingUid),
   };
   const mail = renderNotification(job.event, ctx, extra);
-  const method = INVITE_METHOD[job.event];
+  const method = ctx.calcomSendsInvites ? undefined : INVITE_METHOD[job.event];
   const invite = method
     ? buildInvite({
         bookingId: booking.id,

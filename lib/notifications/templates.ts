@@ -21,6 +21,8 @@ export interface MailContext {
   googleCalendarUrl: string | null;
   cancelReason: string | null;
   refund: { amountMinor: number; currency: string; status: string } | null;
+  /** Cal.com (API-key mode) sends the calendar invite itself; ours is left out. */
+  calcomSendsInvites: boolean;
 }
 
 export function renderNotification(event: NotifyEvent, ctx: MailContext, extra: NotifyExtra): RenderedMail {
@@ -34,6 +36,7 @@ const viewBooking = (ctx: MailContext) => ({ label: "View booking", url: ctx.boo
 const calendarLinks = (ctx: MailContext) => (ctx.googleCalendarUrl ? [{ label: "Add to Google Calendar", url: ctx.googleCalendarUrl }] : []);
 const JOIN_NOTE = "How to join or where to meet: the details are on the booking page.";
 const INVITE_NOTE = "The invite attached adds the session to your calendar.";
+const CALCOM_INVITE_NOTE = "Cal.com sends the calendar invite for this session separately.";
 
 const REFUND_STATE: Record<string, string> = {
   pending: "on its way (usually 5–10 business days to show on your statement)",
@@ -49,7 +52,7 @@ const CONTENT: Record<NotifyEvent, (ctx: MailContext, extra: NotifyExtra) => Mai
     heading: ctx.recipient === "student" ? "Your session is booked" : "You have a new booking",
     intro: ctx.recipient === "student" ? `Hi ${ctx.recipientName}, your payment went through and your session is confirmed.` : `Hi ${ctx.recipientName}, ${ctx.studentName} booked and paid for a session.`,
     facts: [["Session", ctx.title], ["When", when(ctx)], other(ctx), [ctx.recipient === "student" ? "Paid" : "Price", money(ctx, ctx.recipient === "student" ? ctx.paidMinor || ctx.priceMinor : ctx.priceMinor)]],
-    notes: [JOIN_NOTE, INVITE_NOTE],
+    notes: [JOIN_NOTE, ctx.calcomSendsInvites ? CALCOM_INVITE_NOTE : INVITE_NOTE],
     action: viewBooking(ctx),
     secondaryLinks: calendarLinks(ctx),
   }),
@@ -74,7 +77,7 @@ const CONTENT: Record<NotifyEvent, (ctx: MailContext, extra: NotifyExtra) => Mai
     return {
       subject: `Cancelled: ${ctx.title} on ${formatSessionTime(ctx.startsAt, ctx.endsAt, ctx.timeZone).split(",")[0]}`,
       heading: "Session cancelled",
-      intro: `Hi ${ctx.recipientName}, this session was cancelled${by ? ` by ${by}` : ""}. The invite attached removes it from your calendar.`,
+      intro: `Hi ${ctx.recipientName}, this session was cancelled${by ? ` by ${by}` : ""}.${ctx.calcomSendsInvites ? "" : " The invite attached removes it from your calendar."}`,
       facts: [
         ["Session", ctx.title],
         ["Was", when(ctx)],
@@ -106,7 +109,7 @@ const CONTENT: Record<NotifyEvent, (ctx: MailContext, extra: NotifyExtra) => Mai
     return {
       subject: `Rescheduled: ${ctx.title} — now ${formatSessionTime(ctx.startsAt, ctx.endsAt, ctx.timeZone)}`,
       heading: "Your session moved",
-      intro: `Hi ${ctx.recipientName}, this session has a new time. The invite attached moves it in your calendar.`,
+      intro: `Hi ${ctx.recipientName}, this session has a new time.${ctx.calcomSendsInvites ? "" : " The invite attached moves it in your calendar."}`,
       facts: [["Session", ctx.title], ["New time", when(ctx)], ...(previous ? ([["Was", previous]] as [string, string][]) : []), other(ctx), ...difference],
       action: viewBooking(ctx),
       secondaryLinks: calendarLinks(ctx),

@@ -35,7 +35,7 @@ describe("dev mailbox", () => {
   it("shows the booking confirmation with the time in the student's zone and a REQUEST invite", async () => {
     await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
     await page.goto(`${baseUrl}/coaches/james-carter`);
-    await page.locator("li").filter({ has: page.getByRole("link", { name: "Book" }) }).first().getByRole("link", { name: "Book" }).click();
+    await page.locator("li", { hasText: "Mock interview" }).getByRole("link", { name: "Book", exact: true }).click();
     await page.waitForURL(/\/student\/bookings\/new/);
     const start = await pickFirstSlot(page);
     await page.getByTestId("continue-to-payment").click();

@@ -155,6 +155,25 @@ describe("booking confirmed", () => {
     expect((await mailTo(student.email)).filter((m) => m.subject.startsWith("Booking confirmed"))).toHaveLength(1);
   });
 
+  it("leaves the invite to Cal.com in API-key mode (Cal.com mails its own), so the calendar gets one event", async () => {
+    const { booking, sessionId, student } = await book(futureHour(52, 10));
+    await payAndSettle(sessionId);
+    await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: "calcom-uid-api-key-mode" } });
+    process.env.CALCOM_API_KEY = "cal_test_mail_api_key_mode";
+    try {
+      await db.$transaction((tx) => notify(tx, { bookingId: booking.id, event: "booking.cancelled", cancelledBy: "coach", refundAmountMinor: 0 }));
+      await drainJobs(JOB_HANDLERS);
+    } finally {
+      delete process.env.CALCOM_API_KEY;
+    }
+    const [confirmed, cancelled] = await mailTo(student.email);
+    expect(confirmed.attachments.length).toBeGreaterThan(0);
+    expect(cancelled.subject).toMatch(/^Cancelled:/);
+    expect(cancelled.attachments).toHaveLength(0);
+    expect(cancelled.text).not.toMatch(/invite attached/);
+    expect(cancelled.text).toContain("Refund: none");
+  });
+
   it("records 'skipped: mail off' without SMTP_URL and never pretends to send", async () => {
     delete process.env.SMTP_URL;
     const { booking, sessionId, student } = await book(futureHour(42, 10));

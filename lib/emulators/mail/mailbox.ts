@@ -39,7 +39,10 @@ export async function readMessage(id: string, dir = mailDir()): Promise<CaughtMe
   const raw = await fs.readFile(path.join(dir, id)).catch(() => null);
   if (!raw) return null;
   const parsed = await simpleParser(raw);
-  const attachments = parsed.attachments.map((a) => ({
+  // nodemailer's icalEvent puts the invite in twice (a text/calendar alternative for Outlook/Gmail and an
+  // application/ics attachment); show it once.
+  const unique = parsed.attachments.filter((a, i, all) => all.findIndex((b) => b.content.equals(a.content)) === i);
+  const attachments = unique.map((a) => ({
     filename: a.filename ?? (a.contentType === "text/calendar" ? "invite.ics" : "attachment"),
     contentType: a.contentType,
     method: /^METHOD:([A-Z]+)/m.exec(a.content.toString("utf8"))?.[1] ?? null,
