@@ -34,7 +34,6 @@ const money = (ctx: MailContext, minor: number) => formatMoney(minor, ctx.curren
 const other = (ctx: MailContext) => (ctx.recipient === "student" ? ["Coach", ctx.coachName] : ["Student", ctx.studentName]) as [string, string];
 const viewBooking = (ctx: MailContext) => ({ label: "View booking", url: ctx.bookingUrl });
 const calendarLinks = (ctx: MailContext) => (ctx.googleCalendarUrl ? [{ label: "Add to Google Calendar", url: ctx.googleCalendarUrl }] : []);
-const JOIN_NOTE = "How to join or where to meet: the details are on the booking page.";
 const INVITE_NOTE = "The invite attached adds the session to your calendar.";
 const CALCOM_INVITE_NOTE = "Cal.com sends the calendar invite for this session separately.";
 
@@ -52,7 +51,8 @@ const CONTENT: Record<NotifyEvent, (ctx: MailContext, extra: NotifyExtra) => Mai
     heading: ctx.recipient === "student" ? "Your session is booked" : "You have a new booking",
     intro: ctx.recipient === "student" ? `Hi ${ctx.recipientName}, your payment went through and your session is confirmed.` : `Hi ${ctx.recipientName}, ${ctx.studentName} booked and paid for a session.`,
     facts: [["Session", ctx.title], ["When", when(ctx)], other(ctx), [ctx.recipient === "student" ? "Paid" : "Price", money(ctx, ctx.recipient === "student" ? ctx.paidMinor || ctx.priceMinor : ctx.priceMinor)]],
-    notes: [JOIN_NOTE, ctx.calcomSendsInvites ? CALCOM_INVITE_NOTE : INVITE_NOTE],
+    // Offerings have no meeting place or video link yet (nothing in the data model); when they do, it goes here.
+    notes: [ctx.calcomSendsInvites ? CALCOM_INVITE_NOTE : INVITE_NOTE],
     action: viewBooking(ctx),
     secondaryLinks: calendarLinks(ctx),
   }),
@@ -127,7 +127,6 @@ const CONTENT: Record<NotifyEvent, (ctx: MailContext, extra: NotifyExtra) => Mai
     heading: "Your session is coming up",
     intro: `Hi ${ctx.recipientName}, a reminder that your session starts in about 24 hours.`,
     facts: [["Session", ctx.title], ["When", when(ctx)], other(ctx)],
-    notes: [JOIN_NOTE],
     action: viewBooking(ctx),
   }),
 };
