@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
+import SMTPTransport from "nodemailer/lib/smtp-transport";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 
@@ -19,7 +20,12 @@ export function mailTransport(): Transporter | null {
     }
     return null;
   }
-  if (cached?.url !== url) cached = { url, transport: nodemailer.createTransport(url) };
+  if (cached?.url !== url) {
+    // Short timeouts (nodemailer's defaults are minutes): a hung SMTP server fails the job, which retries with
+    // backoff, instead of stalling the worker that runs every other job.
+    const smtp = new SMTPTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+    cached = { url, transport: nodemailer.createTransport(smtp) };
+  }
   return cached.transport;
 }
 
