@@ -1,6 +1,7 @@
 import { CALCOM_BOOKING_JOBS } from "@/lib/booking/calcom";
 import { HOLD_JOBS } from "@/lib/booking/release";
 import { OPS_JOBS } from "@/lib/ops/reconcile";
+import { MAIL_JOBS } from "@/lib/notifications/send";
 import { STRIPE_JOBS } from "@/lib/payments/jobs";
 import type { JobHandler } from "./queue";
 
@@ -10,4 +11,5 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...HOLD_JOBS,
   ...OPS_JOBS,
   ...STRIPE_JOBS,
+  ...MAIL_JOBS,
 };

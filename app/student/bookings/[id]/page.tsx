@@ -6,6 +6,7 @@ import { getBookingForUser } from "@/lib/booking/queries";
 import { orNotFound, pageParam } from "@/lib/http/pages";
 import { lastPaymentError } from "@/lib/booking/payment-attempt";
 import { bookingPickerPath } from "@/lib/booking/picker-path";
+import { addToCalendarLinks } from "@/lib/calendar/booking-invite";
 import { formatMoney } from "@/lib/money";
 import { refundSummary } from "@/lib/payments/ledger";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
@@ -29,6 +30,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const live = booking.status === "PENDING_PAYMENT" && booking.holdExpiresAt !== null && booking.holdExpiresAt > new Date();
   // Back from Checkout without paying: say why when Stripe knows (a declined card), not just "cancelled".
   const declined = live && checkout === "cancelled" ? await lastPaymentError(booking.stripeCheckoutSessionId) : null;
+  const addToCalendar = booking.status === "CONFIRMED" ? addToCalendarLinks(booking, "student") : null;
   return (
     <BookingStatusProvider initial={booking.status}>
       <div className="mx-auto max-w-2xl">
@@ -42,6 +44,13 @@ export default async function BookingPage({ params, searchParams }: Props) {
             {refund.failedMinor > 0 && refund.state === "failed" ? <div className="sm:col-span-2"><dt className="text-slate-600">Refund problem</dt><dd className="font-medium text-red-700" data-testid="refund-failed">A refund of {formatMoney(refund.failedMinor, booking.currency)} did not go through. Our team has been alerted and will return the money another way.</dd></div> : null}
             {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-600">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
           </dl>
+          {addToCalendar ? (
+            <p className="mt-4 flex flex-wrap gap-x-4 gap-y-2 text-sm" data-testid="add-to-calendar">
+              <span className="text-slate-600">Add to calendar:</span>
+              <a href={addToCalendar.icsUrl} className="font-medium text-brand-600 hover:underline" download>Download .ics</a>
+              <a href={addToCalendar.googleUrl} className="font-medium text-brand-600 hover:underline" target="_blank" rel="noopener noreferrer">Google Calendar</a>
+            </p>
+          ) : null}
           <PaymentWatcher
             bookingId={booking.id}
             calendar={calendar}
