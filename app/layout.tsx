@@ -30,7 +30,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             { href: "/", label: "Find a coach" },
             { href: "/student/bookings", label: "My bookings" },
           ]
-        : [{ href: "/", label: "Coaches" }];
+        : user?.role === "ADMIN"
+          ? [
+              { href: "/admin/operations", label: "Operations" },
+              { href: "/", label: "Coaches" },
+            ]
+          : [{ href: "/", label: "Coaches" }];
   if (user) links.push({ href: "/profile", label: "Profile" });
   return (
     <html lang="en">

@@ -14,7 +14,7 @@ export default async function OperationsPage() {
   await requirePageUser(["ADMIN"], "/admin/operations");
   const ops = await operationsOverview();
   return (
-    <main className="mx-auto max-w-5xl px-4 py-8">
+    <div className="mx-auto max-w-5xl">
       <PageHeader
         title="Operations"
         description="Jobs that gave up or are stuck, what the reconciler found, refunds that failed and paid bookings missing from a coach's calendar."
@@ -120,6 +120,6 @@ export default async function OperationsPage() {
           </ul>
         )}
       </section>
-    </main>
+    </div>
   );
 }
