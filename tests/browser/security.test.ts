@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPrismaClient } from "@/lib/db/client";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
 import { launchBrowser, signIn } from "../support/browser";
 
@@ -47,8 +48,22 @@ describe("security headers and not-found pages over HTTP", () => {
   });
 
   it("an unknown booking, someone else's booking id and an unknown coach are the not-found page with HTTP 404", async () => {
+    // A booking of another student (made directly in the app's database).
+    const db = createPrismaClient(inject("browserDatabaseUrl"));
+    let foreign: string;
+    try {
+      const offering = await db.offering.findFirstOrThrow({ where: { active: true } });
+      const other = await db.user.create({ data: { email: `other.${Date.now()}@example.com`, name: "Other Student", passwordHash: "x", role: "STUDENT", timeZone: "UTC" } });
+      const startsAt = new Date(Date.UTC(2031, 0, 7, 10));
+      const endsAt = new Date(startsAt.getTime() + offering.durationMinutes * 60_000);
+      foreign = (await db.booking.create({
+        data: { coachId: offering.coachId, studentId: other.id, offeringId: offering.id, status: "CONFIRMED", startsAt, endsAt, blockedFrom: startsAt, blockedUntil: endsAt, studentTimeZone: "UTC", title: offering.title, priceMinor: offering.priceMinor, currency: offering.currency, policy: {} },
+      })).id;
+    } finally {
+      await db.$disconnect();
+    }
     await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
-    for (const path of ["/student/bookings/no-such-booking", "/student/bookings/%00", "/coaches/no-such-coach"]) {
+    for (const path of [`/student/bookings/${foreign}`, "/student/bookings/no-such-booking", "/student/bookings/%00", "/coaches/no-such-coach"]) {
       const response = await page.goto(`${baseUrl}${path}`);
       expect(response!.status(), path).toBe(404);
       await expect(page.getByTestId("not-found").isVisible()).resolves.toBe(true);

@@ -138,7 +138,7 @@ export const PAGES: PageRow[] = [
   { name: "/coach/availability", page: async () => (await import("@/app/coach/availability/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/coach/bookings", page: async () => (await import("@/app/coach/bookings/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/coach/offerings", page: async () => (await import("@/app/coach/offerings/page")).default as never, props: () => ({}), expect: coachPage },
-  { name: "/student/bookings", page: async () => (await import("@/app/student/bookings/page")).default as never, props: () => ({}), expect: studentPage },
+  { name: "/student/bookings", page: async () => (await import("@/app/student/bookings/(list)/page")).default as never, props: () => ({}), expect: studentPage },
   { name: "/student/bookings/new", page: async () => (await import("@/app/student/bookings/new/page")).default as never, props: (w) => ({ searchParams: { coach: w.coachA.id, offering: w.coachA.offeringId } }), expect: studentPage },
   {
     name: "/student/bookings/[id] (student A's)", page: async () => (await import("@/app/student/bookings/[id]/page")).default as never,
