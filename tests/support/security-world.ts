@@ -154,7 +154,7 @@ export const PAGES: PageRow[] = [
   { name: "/coach/availability", page: async () => (await import("@/app/coach/availability/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/coach/bookings", page: async () => (await import("@/app/coach/bookings/(list)/page")).default as never, props: () => ({}), expect: coachPage },
   { name: "/coach/offerings", page: async () => (await import("@/app/coach/offerings/page")).default as never, props: () => ({}), expect: coachPage },
-  { name: "/student/bookings", page: async () => (await import("@/app/student/bookings/page")).default as never, props: () => ({}), expect: studentPage },
+  { name: "/student/bookings", page: async () => (await import("@/app/student/bookings/(list)/page")).default as never, props: () => ({}), expect: studentPage },
   // The old picker address redirects to the public picker under the coach's page (the /student layout still guards it in Next).
   { name: "/student/bookings/new", page: async () => (await import("@/app/student/bookings/new/page")).default as never, props: (w) => ({ searchParams: { coach: w.coachA.id, offering: w.coachA.offeringId } }), expect: open("home") },
   { name: "/coaches/[slug]/book", page: async () => (await import("@/app/coaches/[slug]/book/page")).default as never, props: (w) => ({ params: { slug: w.coachA.slug }, searchParams: { offering: w.coachA.offeringId } }), expect: open() },
