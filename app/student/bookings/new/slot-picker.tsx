@@ -38,13 +38,15 @@ export function SlotPicker(props: Props) {
     return Array.from({ length: 7 }, (_, i) => new TZDate(addDays(new TZDate(first, timeZone), weekOffset * 7 + i), timeZone));
   }, [timeZone, weekOffset]);
 
-  const fetchSlots = useCallback(async () => {
+  // Slot answers may be cached by the browser for a few seconds (Cache-Control: max-age=10); after a refused hold
+  // or a manual retry, `fresh` revalidates with the server (a 304 when nothing changed) instead.
+  const fetchSlots = useCallback(async (fresh = false) => {
     setLoad({ state: "loading" });
     const from = days[0];
     const to = addDays(days[6], 1);
     const params = new URLSearchParams({ coachId, offeringId, from: from.toISOString(), to: new Date(to.getTime()).toISOString(), timeZone });
     try {
-      const response = await fetch(`/api/calcom/available-slots?${params}`);
+      const response = await fetch(`/api/calcom/available-slots?${params}`, fresh ? { cache: "no-cache" } : undefined);
       const data = await response.json();
       if (!response.ok) throw new Error(data?.error?.message ?? "Could not load free times.");
       setLoad({ state: "ready", slots: data.slots, source: data.source });
@@ -78,7 +80,7 @@ export function SlotPicker(props: Props) {
         setError(data?.error?.message ?? "Could not hold this slot. Please try again.");
         if (data?.error?.code === "SLOT_TAKEN") {
           setSelected(null);
-          void fetchSlots();
+          void fetchSlots(true);
         }
         return;
       }
@@ -107,7 +109,7 @@ export function SlotPicker(props: Props) {
           </div>
         ) : load.state === "error" ? (
           <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-6 text-sm text-red-700">
-            {load.message} <button type="button" onClick={() => void fetchSlots()} className="ml-2 font-medium underline">Retry</button>
+            {load.message} <button type="button" onClick={() => void fetchSlots(true)} className="ml-2 font-medium underline">Retry</button>
           </div>
         ) : load.slots.length === 0 ? (
           <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600" data-testid="no-slots">
