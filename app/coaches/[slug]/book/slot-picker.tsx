@@ -78,12 +78,14 @@ export function SlotPicker(props: Props) {
     return Array.from({ length: 7 }, (_, i) => new TZDate(addDays(new TZDate(first, timeZone), weekOffset * 7 + i), timeZone));
   }, [timeZone, weekOffset]);
 
-  const fetchSlots = useCallback(async () => {
+  // Slot answers may be cached by the browser for a few seconds (Cache-Control: max-age=10); after a refused hold
+  // or a manual retry, `fresh` revalidates with the server (a 304 when nothing changed) instead.
+  const fetchSlots = useCallback(async (fresh = false) => {
     if (!timeZone || days.length === 0) return;
     setLoad({ state: "loading" });
     const params = new URLSearchParams({ coachId, offeringId, from: days[0].toISOString(), to: new Date(addDays(days[6], 1).getTime()).toISOString(), timeZone });
     try {
-      const response = await fetch(`/api/calcom/available-slots?${params}`);
+      const response = await fetch(`/api/calcom/available-slots?${params}`, fresh ? { cache: "no-cache" } : undefined);
       const data = await response.json();
       if (!response.ok) throw new Error(data?.error?.message ?? "Could not load free times.");
       setLoad({ state: "ready", slots: data.slots, source: data.source });
@@ -149,7 +151,7 @@ export function SlotPicker(props: Props) {
         setError(data?.error?.message ?? "Could not hold this slot. Please try again.");
         if (data?.error?.code === "SLOT_TAKEN") {
           setSelected(null);
-          void fetchSlots();
+          void fetchSlots(true);
         }
         return;
       }
@@ -199,7 +201,7 @@ export function SlotPicker(props: Props) {
             </div>
           ) : load.state === "error" ? (
             <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-6 text-sm text-red-700">
-              {load.message} <button type="button" onClick={() => void fetchSlots()} className="ml-2 font-medium underline">Retry</button>
+              {load.message} <button type="button" onClick={() => void fetchSlots(true)} className="ml-2 font-medium underline">Retry</button>
             </div>
           ) : load.slots.length === 0 ? (
             <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700" data-testid="no-slots">
