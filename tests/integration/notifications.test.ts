@@ -6,6 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { createBooking } from "@/lib/booking/create";
 import { releaseHold, sweepExpiredHolds } from "@/lib/booking/release";
+import { requestRefund } from "@/lib/payments/ledger";
+import { pastGrace } from "../support/holds";
 import { db } from "@/lib/db/client";
 import { startMailCatcher, type MailCatcher } from "@/lib/emulators/mail";
 import { readAllMessages, type CaughtMessage } from "@/lib/emulators/mail/mailbox";
@@ -106,13 +108,13 @@ describe("booking confirmed", () => {
     expect(moreToCoach).toHaveLength(0);
     expect(toCoach.subject).toBe(`New booking: Career chat with ${student.name}`);
     expect(toCoach.text).toContain("When: Sun 28 Mar 2027, 05:00–06:00 (America/New_York, EDT)");
-    expect(toCoach.text).toContain(`${APP_URL}/coach/bookings`);
+    expect(toCoach.text).toContain(`${APP_URL}/coach/bookings/${booking.id}`);
     expect(icsField(invite(toCoach), "UID")).toBe(`${booking.id}@coachbook`);
 
     // Nothing internal leaks: the only id in the mail is the booking's, inside its link.
     for (const message of [toStudent, toCoach]) {
       expect(message.text).not.toMatch(/cs_test|pi_|sk_test|whsec|evt_/);
-      const links = [`${APP_URL}/student/bookings/${booking.id}`, encodeURIComponent(`${APP_URL}/student/bookings/${booking.id}`)];
+      const links = ["student", "coach"].flatMap((who) => [`${APP_URL}/${who}/bookings/${booking.id}`, encodeURIComponent(`${APP_URL}/${who}/bookings/${booking.id}`)]);
       expect(links.reduce((text, link) => text.split(link).join(""), message.text)).not.toContain(booking.id);
     }
     const rows = await db.sentEmail.findMany({ where: { bookingId: booking.id } });
@@ -190,7 +192,7 @@ describe("booking confirmed", () => {
 describe("holds that end unpaid", () => {
   it("tells the student when the hold expired, once, with a link to book again", async () => {
     const { booking, student, coachUser } = await book(futureHour(43, 10));
-    await db.booking.update({ where: { id: booking.id }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
+    await db.booking.update({ where: { id: booking.id }, data: { holdExpiresAt: pastGrace() } });
     await sweepExpiredHolds();
     await stripe.waitForDeliveries(); // the checkout.session.expired webhook finds the hold already released
     await drainJobs(JOB_HANDLERS);
@@ -226,7 +228,7 @@ describe("cancellation and refunds", () => {
     // What the coach-cancellation flow does (lib/booking/calcom.ts cancelForCoach), in one transaction.
     await db.$transaction(async (tx) => {
       await tx.booking.update({ where: { id: booking.id }, data: { status: "CANCELLED", cancelledAt: new Date(), cancelReason: "Cancelled by the coach; refunded in full." } });
-      await tx.job.create({ data: { kind: "stripe.refund", payload: { paymentId: payment.id, amountMinor: null, reason: "coach-cancelled" }, dedupeKey: `refund:coach-cancelled:${payment.id}` } });
+      await requestRefund(tx, { paymentId: payment.id, amountMinor: null, reason: "coach-cancelled", key: `coach-cancelled:${booking.id}` });
       await notify(tx, { bookingId: booking.id, event: "booking.cancelled", cancelledBy: "coach", refundAmountMinor: 5000 });
     });
     await drainJobs(JOB_HANDLERS);
