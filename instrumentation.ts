@@ -2,9 +2,16 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // Production refuses to start on a bad configuration (e.g. no APP_URL) rather than fail on the first request.
+  // (Next.js would otherwise keep serving and answer every request with a 500.)
   if (process.env.NODE_ENV === "production") {
-    const { env } = await import("@/lib/env");
-    env();
+    const { env, EnvError } = await import("@/lib/env");
+    try {
+      env();
+    } catch (error) {
+      if (!(error instanceof EnvError)) throw error;
+      console.error(error.message);
+      process.exit(1);
+    }
   }
   if (!process.env.DATABASE_URL) return;
   const { startWorker } = await import("@/lib/jobs/worker");

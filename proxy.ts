@@ -1,6 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { authSecret } from "@/lib/env";
+import { requestIdFrom } from "@/lib/http/request-id";
 import { baseSecurityHeaders, newNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
 
 /**
@@ -18,8 +19,11 @@ const AREAS: { prefix: string; role: "COACH" | "STUDENT" | "ADMIN" }[] = [
 export async function proxy(req: NextRequest) {
   const nonce = newNonce();
   const csp = pageContentSecurityPolicy(nonce);
+  // Pages get a request id too (API routes make their own in lib/http/route.ts).
+  const requestId = requestIdFrom(req.headers);
   const secure = (response: NextResponse) => {
     response.headers.set("Content-Security-Policy", csp);
+    response.headers.set("X-Request-Id", requestId);
     for (const [key, value] of Object.entries(baseSecurityHeaders())) response.headers.set(key, value);
     return response;
   };
@@ -37,6 +41,7 @@ export async function proxy(req: NextRequest) {
   const headers = new Headers(req.headers);
   headers.set("x-nonce", nonce);
   headers.set("Content-Security-Policy", csp);
+  headers.set("x-request-id", requestId);
   return secure(NextResponse.next({ request: { headers } }));
 }
 

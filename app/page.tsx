@@ -32,7 +32,7 @@ export default async function HomePage({ searchParams }: Props) {
               >
                 <p className="font-semibold text-slate-900">{coach.name}</p>
                 {coach.headline ? <p className="mt-1 text-sm text-slate-600">{coach.headline}</p> : null}
-                <p className="mt-3 text-xs text-slate-500">
+                <p className="mt-3 text-xs text-slate-600">
                   {coach.timeZone} · {coach.offeringCount} {coach.offeringCount === 1 ? "offering" : "offerings"}
                   {coach.fromPrices.length > 0 ? ` · from ${coach.fromPrices.map((p) => formatMoney(p.priceMinor, p.currency)).join(" or ")}` : ""}
                 </p>

@@ -244,7 +244,12 @@ async function databaseGrowth(client: pg.Client, data: Awaited<ReturnType<typeof
   const from = new Date(data.from.getTime() - 86_400_000);
   const to = new Date(data.from.getTime() + 61 * 86_400_000);
   console.log("\nbusy-time read in PostgreSQL (EXPLAIN ANALYZE, median of 20):");
-  for (const [name, coachId] of [["no history", data.plain.coachId], ["12k history", data.history.coachId]] as const) {
+  const predicates = {
+    "range overlap (now)": `tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange($2::timestamptz, $3::timestamptz, '[)')`,
+    "column compare (before)": `b.blocked_from < $3::timestamptz AND b.blocked_until > $2::timestamptz`,
+  };
+  for (const [form, predicate] of Object.entries(predicates))
+  for (const [name, coachId] of [[`${form}, no history`, data.plain.coachId], [`${form}, 12k history`, data.history.coachId]] as const) {
     const times: number[] = [];
     let plan = "";
     for (let i = 0; i < 20; i++) {
@@ -252,7 +257,7 @@ async function databaseGrowth(client: pg.Client, data: Awaited<ReturnType<typeof
         await client.query(
           `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT json_agg(json_build_array(b.blocked_from, b.blocked_until)) FROM bookings b
            WHERE b.coach_id = $1 AND b.status IN ('PENDING_PAYMENT', 'CONFIRMED')
-             AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange($2::timestamptz, $3::timestamptz, '[)')`,
+             AND ${predicate}`,
           [coachId, from, to],
         )
       ).rows as { "QUERY PLAN": [{ "Execution Time": number; Plan: { Plans?: { "Index Name"?: string; "Node Type": string; "Actual Rows": number; "Shared Hit Blocks": number }[] } }] }[];
@@ -261,6 +266,6 @@ async function databaseGrowth(client: pg.Client, data: Awaited<ReturnType<typeof
       const scan = top.Plan.Plans?.[0];
       plan = scan ? `${scan["Node Type"]}${scan["Index Name"] ? ` on ${scan["Index Name"]}` : ""}, ${scan["Actual Rows"]} rows, ${scan["Shared Hit Blocks"]} buffers` : "?";
     }
-    console.log(`  ${name.padEnd(12)} ${median(times).toFixed(3)} ms  (${plan})`);
+    console.log(`  ${name.padEnd(40)} ${median(times).toFixed(3)} ms  (${plan})`);
   }
 }

@@ -25,6 +25,13 @@ describe("parseEnv", () => {
     expect(calcomMode(parseEnv({ ...base, CALCOM_API_KEY: "cal_123", CALCOM_CLIENT_ID: "id", CALCOM_CLIENT_SECRET: "s" })).kind).toBe("platform");
   });
 
+  it("accepts smtp:// and smtps:// SMTP_URLs only, and leaves mail off when unset", () => {
+    expect(parseEnv(base).SMTP_URL).toBeUndefined();
+    expect(parseEnv({ ...base, SMTP_URL: "smtps://u:p@smtp.example.com:465" }).SMTP_URL).toBe("smtps://u:p@smtp.example.com:465");
+    expect(parseEnv({ ...base, SMTP_URL: "smtp://127.0.0.1:2525", MAIL_FROM: "Coachbook <b@example.com>" }).MAIL_FROM).toBe("Coachbook <b@example.com>");
+    expect(() => parseEnv({ ...base, SMTP_URL: "https://smtp.example.com" })).toThrow(/SMTP_URL/);
+  });
+
   it("treats empty strings as unset and requires an auth secret in production", () => {
     expect(parseEnv({ ...base, STRIPE_SECRET_KEY: "  " }).STRIPE_SECRET_KEY).toBeUndefined();
     expect(() => parseEnv({ ...base, NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET/);

@@ -32,6 +32,13 @@ const schema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: optionalUrl,
+  // Mail: SMTP_URL (smtp://user:pass@host:587 or smtps://...) and the From address. Without SMTP_URL, `npm run dev`
+  // starts the local mail catcher; production without it sends nothing and says so once in the log.
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL").optional()),
+  MAIL_FROM: optionalString,
+  // The dev mail catcher's folder of .eml files, and the flag that opens /dev/mail outside development (tests).
+  DEV_MAIL_DIR: optionalString,
+  DEV_MAILBOX: optionalString,
   HOLD_MINUTES: z.coerce.number().int().min(2).max(24 * 60).default(30),
 });
 

@@ -38,5 +38,21 @@ export async function startLocalIntegrations(appUrl: string, mode: "dev" | "star
     cleanups.push(() => stripe.stop());
     summary.push(`Stripe: emulator at ${stripe.url} (checkout pages there; webhooks to ${appUrl}/api/webhooks/stripe)`);
   }
+
+  if (process.env.SMTP_URL) {
+    summary.push(`Mail: SMTP at ${new URL(process.env.SMTP_URL).host} (from ${process.env.MAIL_FROM ?? "the default address"})`);
+  } else if (off) {
+    summary.push("Mail: off (no SMTP_URL; mail jobs are recorded as skipped)");
+  } else {
+    // The catcher keeps every message as .eml under .data/mail; /dev/mail lists them. Imported only here, so a
+    // production install without dev dependencies (smtp-server) never loads it.
+    const { startMailCatcher } = await import("@/lib/emulators/mail");
+    const path = await import("node:path");
+    const catcher = await startMailCatcher({ dir: path.resolve(process.env.DEV_MAIL_DIR ?? ".data/mail"), port: Number(process.env.MAIL_CATCHER_PORT ?? 0) });
+    process.env.SMTP_URL = catcher.url;
+    process.env.DEV_MAIL_DIR = catcher.dir;
+    cleanups.push(() => catcher.stop());
+    summary.push(`Mail: local catcher at ${catcher.url}; read it at ${appUrl}/dev/mail (files in ${path.relative(process.cwd(), catcher.dir)})`);
+  }
   return { cleanups, summary };
 }

@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ensureChromium } from "../tests/support/chromium";
 
 const tiers = (process.env.TEST_TIERS ?? "unit,integration,browser").split(",");
 const outDir = path.resolve("test-results");
@@ -17,6 +18,20 @@ function run(label: string, args: string[]) {
   const result = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   return { status: result.status ?? 1, seconds: (Date.now() - started) / 1000 };
 }
+
+// The browser tier needs a Chromium: find it, or install Debian's where we can, before anything slow runs.
+if (tiers.includes("browser")) {
+  try {
+    ensureChromium();
+  } catch (error) {
+    console.error(`\n✗ ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+// Route types that `next build` generated for an older tree (a moved or deleted page) would fail the type-check
+// with errors about files that no longer exist; the browser tier's build writes them afresh.
+for (const dir of [".next/types", ".next/dev/types"]) fs.rmSync(path.resolve(dir), { recursive: true, force: true });
 
 const typecheck = run("typecheck (tsc --noEmit)", [path.resolve("node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"]);
 if (typecheck.status !== 0) {

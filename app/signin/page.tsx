@@ -15,7 +15,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
       <p className="mt-1 text-sm text-slate-600">
-        New here? <Link href="/signup" className="font-medium text-brand-600 hover:underline">Create an account</Link>.
+        New here? <Link href={next ? `/signup?callbackUrl=${encodeURIComponent(next)}` : "/signup"} className="font-medium text-brand-600 hover:underline">Create an account</Link>.
       </p>
       <SignInForm callbackUrl={next} />
     </div>

@@ -7,7 +7,7 @@ import { buttonClass, FieldError, inputClass } from "@/components/ui";
 
 type Fields = Partial<Record<"role" | "name" | "email" | "password" | "timeZone", string>>;
 
-export function SignUpForm({ timeZones }: { timeZones: string[] }) {
+export function SignUpForm({ timeZones, callbackUrl }: { timeZones: string[]; callbackUrl: string | null }) {
   const router = useRouter();
   const [timeZone, setTimeZone] = useState("UTC");
   const [errors, setErrors] = useState<Fields>({});
@@ -40,10 +40,11 @@ export function SignUpForm({ timeZones }: { timeZones: string[] }) {
       const result = await signIn("credentials", { email: body.email, password: body.password, redirect: false });
       if (result?.error) {
         setFormError("Your account was created, but signing in failed. Please sign in.");
-        router.push("/signin");
+        router.push(callbackUrl ? `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signin");
         return;
       }
-      router.push(body.role === "COACH" ? "/coach" : "/");
+      // Back to where the visitor was (a chosen slot) for students; coaches start on their dashboard.
+      router.push(body.role === "COACH" ? "/coach" : (callbackUrl ?? "/"));
       router.refresh();
     } finally {
       setPending(false);
@@ -65,7 +66,7 @@ export function SignUpForm({ timeZones }: { timeZones: string[] }) {
                 <input type="radio" name="role" value={option.value} defaultChecked={option.value === "STUDENT"} />
                 {option.label}
               </span>
-              <span className="mt-1 text-slate-500">{option.hint}</span>
+              <span className="mt-1 text-slate-600">{option.hint}</span>
             </label>
           ))}
         </div>
@@ -84,7 +85,7 @@ export function SignUpForm({ timeZones }: { timeZones: string[] }) {
       <div>
         <label htmlFor="password" className="text-sm font-medium text-slate-700">Password</label>
         <input id="password" name="password" type="password" autoComplete="new-password" className={inputClass} aria-invalid={Boolean(errors.password)} aria-describedby="password-error" />
-        <p className="mt-1 text-xs text-slate-500">At least 8 characters.</p>
+        <p className="mt-1 text-xs text-slate-600">At least 8 characters.</p>
         <FieldError id="password-error" message={errors.password} />
       </div>
       <div>
@@ -94,7 +95,7 @@ export function SignUpForm({ timeZones }: { timeZones: string[] }) {
             <option key={zone} value={zone}>{zone}</option>
           ))}
         </select>
-        <p className="mt-1 text-xs text-slate-500">Detected from your browser; times are shown in this zone.</p>
+        <p className="mt-1 text-xs text-slate-600">Detected from your browser; times are shown in this zone.</p>
         <FieldError id="timeZone-error" message={errors.timeZone} />
       </div>
       {formError ? (

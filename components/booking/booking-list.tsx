@@ -5,31 +5,41 @@ import { formatMoney } from "@/lib/money";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { StatusBadge } from "./status-badge";
 
-export function BookingList({ items, timeZone, empty, hrefBase, actions }: { items: BookingListItem[]; timeZone: string; empty: string; hrefBase?: string; actions?: Record<string, React.ReactNode> }) {
+/**
+ * Bookings as rows. The title links to the booking; a live hold also offers "Continue to payment" (its Checkout
+ * URL) when `resumePayment` is set (the student's list), as a separate link: links cannot nest.
+ */
+export function BookingList({ items, timeZone, empty, hrefBase, resumePayment = false }: { items: BookingListItem[]; timeZone: string; empty: string; hrefBase?: string; resumePayment?: boolean }) {
   if (items.length === 0) return <EmptyState title={empty} />;
+  const now = Date.now();
   return (
     <ul className="divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="booking-list">
       {items.map((b) => {
-        const body = (
-          <div className="flex flex-wrap items-center justify-between gap-3 px-5 py-4">
-            <div>
+        const live = resumePayment && b.status === "PENDING_PAYMENT" && b.checkoutUrl && b.holdExpiresAt && b.holdExpiresAt.getTime() > now;
+        const title = (
+          <>
+            {b.title} <span className="font-normal text-slate-600">with {b.counterpart}</span>
+          </>
+        );
+        return (
+          <li key={b.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-4 sm:px-5">
+            <div className="min-w-0">
               <p className="font-medium text-slate-900">
-                {b.title} <span className="font-normal text-slate-500">with {b.counterpart}</span>
+                {hrefBase ? <Link href={`${hrefBase}/${b.id}`} className="hover:underline" data-testid="booking-link">{title}</Link> : title}
               </p>
               <p className="text-sm text-slate-600" data-testid="booking-time">
                 {formatInZone(b.startsAt, timeZone)} – {formatTimeInZone(b.endsAt, timeZone)}
               </p>
             </div>
-            <div className="flex items-center gap-3">
+            <div className="flex flex-wrap items-center gap-3">
               <span className="text-sm text-slate-700">{formatMoney(b.priceMinor, b.currency)}</span>
               <StatusBadge status={b.status} />
+              {live ? (
+                <a href={b.checkoutUrl!} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700" data-testid="list-resume-payment">
+                  Continue to payment
+                </a>
+              ) : null}
             </div>
-          </div>
-        );
-        return (
-          <li key={b.id} data-booking-id={b.id}>
-            {hrefBase ? <Link href={`${hrefBase}/${b.id}`} className="block hover:bg-slate-50">{body}</Link> : body}
-            {actions?.[b.id] ? <div className="px-5 pb-4">{actions[b.id]}</div> : null}
           </li>
         );
       })}

@@ -1,5 +1,6 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
+import { db } from "@/lib/db/client";
 import { authOptions } from "./options";
 import type { Role } from "@/lib/generated/prisma/enums";
 
@@ -13,7 +14,12 @@ export interface SessionUser {
 
 export async function getSessionUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
-  return session?.user?.id ? session.user : null;
+  if (!session?.user?.id) return null;
+  // Name and zone can change on the profile page after the JWT was issued: the database has the current ones. The
+  // same read makes a disabled account or a role change count at once (the JWT recheck covers the pages' proxy).
+  const current = await db.user.findUnique({ where: { id: session.user.id }, select: { name: true, timeZone: true, role: true, disabledAt: true } });
+  if (!current || current.disabledAt) return null;
+  return { ...session.user, name: current.name, timeZone: current.timeZone, role: current.role };
 }
 
 /** For server components: signed-out visitors go to sign-in; a wrong role gets the 403 page. */

@@ -7,6 +7,7 @@ import { defineJob, PermanentJobError, type JobHandler } from "@/lib/jobs/queue"
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
 import { calendarRefusal } from "@/lib/calcom/refusal";
+import { notify } from "@/lib/notifications";
 import { recordFinding } from "@/lib/ops/findings";
 import { refundBooking } from "@/lib/payments/ledger";
 import { releaseHold } from "./release";
@@ -163,7 +164,8 @@ async function resolveCalendarRefusal(bookingId: string, refusal: string) {
       data: { status: "CANCELLED", cancelledAt: new Date(), endedBy: "SYSTEM", calcomRefusal: refusal, cancelReason: `${refusal} The booking could not be kept, so it was cancelled and refunded in full.` },
     });
     if (cancelled.count === 0) return;
-    await refundBooking(tx, bookingId, null, "calcom-refused", `calcom-refused:${bookingId}`, "Cal.com refused the booking");
+    const refunded = await refundBooking(tx, bookingId, null, "calcom-refused", `calcom-refused:${bookingId}`, "Cal.com refused the booking");
+    await notify(tx, { bookingId, event: "booking.cancelled", refundAmountMinor: refunded.amountMinor });
     await recordFinding(tx, { kind: "calcom-refused", subject: bookingId, bookingId, detail: `Cal.com refused a paid booking: ${refusal} Cancelled and refunded in full.`, fixed: true });
   });
   log.warn("Cal.com refused a paid booking; cancelled and refunded", { bookingId, refusal });

@@ -6,6 +6,7 @@ import { JOB } from "@/lib/jobs/kinds";
 import { recordFinding } from "@/lib/ops/findings";
 import { recomputeLedger, requestRefund } from "@/lib/payments/ledger";
 import { applyPaidDifference, isRescheduleHold } from "./reschedule-payment";
+import { notify } from "@/lib/notifications";
 
 export interface PaidCheckout {
   bookingId: string;
@@ -75,6 +76,7 @@ export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: Paid
   if (HELD.has(booking.status)) {
     await tx.booking.update({ where: { id: booking.id }, data: { status: "CONFIRMED", confirmedAt: now, holdExpiresAt: null } });
     await enqueueCalcomConfirm(tx, booking.id);
+    await notify(tx, { bookingId: booking.id, event: "booking.confirmed" });
     return "confirmed";
   }
   if (booking.status === "CONFIRMED") return "already-applied";
@@ -90,6 +92,7 @@ export async function applyPaidCheckout(tx: Prisma.TransactionClient, paid: Paid
       });
       await tx.$executeRawUnsafe("RELEASE SAVEPOINT reacquire");
       await enqueueCalcomConfirm(tx, booking.id);
+      await notify(tx, { bookingId: booking.id, event: "booking.confirmed" });
       return "reacquired";
     } catch (error) {
       if (!isExclusionViolation(error)) throw error;

@@ -11,6 +11,7 @@ import { timeZoneSchema } from "@/lib/time/zones";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
 import { holdSlot } from "./hold";
+import { findLiveHold } from "./live-holds";
 import { releaseHold } from "./release";
 
 export const createBookingSchema = z.object({
@@ -38,6 +39,8 @@ export interface CreatedBooking {
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
   if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
+  const resumed = await findLiveHold(student.id, input.offeringId, new Date(input.start));
+  if (resumed) return resumed;
   const capped = rateLimitsEnabled(); // RATE_LIMITS=off (load tests) lifts the cap too
   if (capped) await assertHoldCap(student.id);
   const hold = await holdSlot({
@@ -55,7 +58,7 @@ export async function createBooking(student: { id: string; email: string }, inpu
   // Two requests racing past the check above: the later holds (by creation order) give way, so the cap holds.
   if (capped && !(await withinHoldCap(student.id, hold.id))) {
     await undo("Too many unpaid holds.");
-    throw holdCapError();
+    throw await holdCapError(student.id);
   }
   try {
     await createPendingCalcomBooking(hold);
@@ -91,16 +94,20 @@ export async function createBooking(student: { id: string; email: string }, inpu
 
 const liveHolds = (studentId: string) => ({ studentId, status: "PENDING_PAYMENT" as const, holdExpiresAt: { gt: new Date() } });
 
-const holdCapError = () =>
-  new AppError(
+/** 429 with Retry-After: when the student's oldest live hold expires, a place frees up. */
+async function holdCapError(studentId: string) {
+  const first = await db.booking.findFirst({ where: liveHolds(studentId), orderBy: { holdExpiresAt: "asc" }, select: { holdExpiresAt: true } });
+  const retryAfterSeconds = Math.max(1, Math.ceil(((first?.holdExpiresAt?.getTime() ?? Date.now()) - Date.now()) / 1000));
+  return new AppError(
     "RATE_LIMITED",
     `You already have ${MAX_LIVE_HOLDS_PER_STUDENT} unpaid bookings waiting for payment. Pay for one or let it expire before booking another.`,
-    { maxLiveHolds: MAX_LIVE_HOLDS_PER_STUDENT },
+    { maxLiveHolds: MAX_LIVE_HOLDS_PER_STUDENT, retryAfterSeconds },
   );
+}
 
 /** Caps a student's live unpaid holds, so one account cannot hold a coach's whole calendar. */
 async function assertHoldCap(studentId: string) {
-  if ((await db.booking.count({ where: liveHolds(studentId) })) >= MAX_LIVE_HOLDS_PER_STUDENT) throw holdCapError();
+  if ((await db.booking.count({ where: liveHolds(studentId) })) >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(studentId);
 }
 
 async function withinHoldCap(studentId: string, holdId: string) {

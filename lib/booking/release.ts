@@ -7,6 +7,7 @@ import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
 import { getStripe, isPaidSession, paidCheckoutFrom, stripeConfigured } from "@/lib/payments/stripe";
 import { applyPaidCheckout, awaitFunds } from "./confirm";
+import { notify } from "@/lib/notifications";
 
 type ReleasedStatus = "EXPIRED" | "PAYMENT_FAILED" | "CANCELLED";
 
@@ -39,6 +40,7 @@ export async function releaseHold(tx: Prisma.TransactionClient, bookingId: strin
   }
   await enqueue(tx, { kind: JOB.calcomRelease, payload: { bookingId }, dedupeKey: `calcom-release:${bookingId}`, delayMs: options.calcomDelayMs ?? 0, cause });
   await tx.payment.updateMany({ where: { bookingId, status: "PENDING" }, data: { status: "FAILED" } });
+  if (status !== "CANCELLED") await notify(tx, { bookingId, event: status === "EXPIRED" ? "hold.expired" : "payment.failed" });
   return true;
 }
 

@@ -1,5 +1,6 @@
 import type { AvailabilityRules, TimeInterval } from "@/lib/availability";
 import type { Tx } from "@/lib/jobs/queue";
+import { db, getPool, preparedStatements } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 
 // The same set as the bookings_no_overlap exclusion constraint's predicate (so busy reads can use its GiST index).
@@ -61,6 +62,34 @@ interface ContextRow {
   busy: [number, number][];
 }
 
+// $1 offering id, $2 now, $3 busy from, $4 busy to, $5 booking id to leave out (or null).
+const LOAD_OFFERING_RULES_SQL = `
+  SELECT
+    json_build_object(
+      'id', o.id, 'coachId', o.coach_id, 'title', o.title, 'durationMinutes', o.duration_minutes, 'priceMinor', o.price_minor,
+      'currency', o.currency, 'active', o.active, 'calcomEventTypeId', o.calcom_event_type_id) AS offering,
+    json_build_object(
+      'id', c.id, 'timeZone', c.time_zone, 'bufferBeforeMinutes', c.buffer_before_minutes, 'bufferAfterMinutes', c.buffer_after_minutes,
+      'minimumNoticeMinutes', c.minimum_notice_minutes, 'bookingHorizonDays', c.booking_horizon_days, 'slotIntervalMinutes', c.slot_interval_minutes,
+      'fullRefundHoursBefore', c.full_refund_hours_before, 'lateCancelRefundPercent', c.late_cancel_refund_percent,
+      'partialRefundHoursBefore', c.partial_refund_hours_before, 'rescheduleCutoffHours', c.reschedule_cutoff_hours, 'maxReschedules', c.max_reschedules,
+      'availabilityVersion', c.availability_version,
+      'calcomSyncedAt', (SELECT a.synced_at FROM calcom_accounts a WHERE a.coach_id = c.id)) AS coach,
+    COALESCE((SELECT json_agg(json_build_array(r.weekday, r.start_minute, r.end_minute)) FROM availability_rules r WHERE r.coach_id = c.id), '[]') AS weekly,
+    COALESCE((SELECT json_agg(json_build_array(d.date, d.start_minute, d.end_minute)) FROM date_overrides d
+      WHERE d.coach_id = c.id
+        AND d.date >= to_char((greatest($3::timestamptz, $2::timestamptz) AT TIME ZONE c.time_zone)::date - 2, 'YYYY-MM-DD')
+        AND d.date <= to_char(($4::timestamptz AT TIME ZONE c.time_zone)::date + 2, 'YYYY-MM-DD')), '[]') AS overrides,
+    COALESCE((SELECT json_agg(json_build_array((extract(epoch FROM b.blocked_from) * 1000)::float8, (extract(epoch FROM b.blocked_until) * 1000)::float8))
+      FROM bookings b
+      WHERE b.coach_id = c.id
+        AND b.status IN ('PENDING_PAYMENT', 'AWAITING_FUNDS', 'CONFIRMED')
+        AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange($3::timestamptz, $4::timestamptz, '[)')
+        AND b.id IS DISTINCT FROM $5::text), '[]') AS busy
+  FROM offerings o
+  JOIN coach_profiles c ON c.id = o.coach_id
+  WHERE o.id = $1::text`;
+
 /**
  * Everything the availability engine needs for one active offering, in ONE database round trip: the offering,
  * its coach, the weekly rules, the date overrides that can matter for the window (from the later of `busyFrom`
@@ -68,32 +97,13 @@ interface ContextRow {
  * in [busyFrom, busyTo) through the exclusion constraint's index. Instants travel as epoch milliseconds.
  */
 export async function loadOfferingRules(tx: Tx, offeringId: string, now: Date, busyFrom: Date, busyTo: Date, excludeBookingId?: string) {
-  const rows = await tx.$queryRaw<ContextRow[]>`
-    SELECT
-      json_build_object(
-        'id', o.id, 'coachId', o.coach_id, 'title', o.title, 'durationMinutes', o.duration_minutes, 'priceMinor', o.price_minor,
-        'currency', o.currency, 'active', o.active, 'calcomEventTypeId', o.calcom_event_type_id) AS offering,
-      json_build_object(
-        'id', c.id, 'timeZone', c.time_zone, 'bufferBeforeMinutes', c.buffer_before_minutes, 'bufferAfterMinutes', c.buffer_after_minutes,
-        'minimumNoticeMinutes', c.minimum_notice_minutes, 'bookingHorizonDays', c.booking_horizon_days, 'slotIntervalMinutes', c.slot_interval_minutes,
-        'fullRefundHoursBefore', c.full_refund_hours_before, 'lateCancelRefundPercent', c.late_cancel_refund_percent,
-        'partialRefundHoursBefore', c.partial_refund_hours_before, 'rescheduleCutoffHours', c.reschedule_cutoff_hours, 'maxReschedules', c.max_reschedules,
-        'availabilityVersion', c.availability_version,
-        'calcomSyncedAt', (SELECT a.synced_at FROM calcom_accounts a WHERE a.coach_id = c.id)) AS coach,
-      COALESCE((SELECT json_agg(json_build_array(r.weekday, r.start_minute, r.end_minute)) FROM availability_rules r WHERE r.coach_id = c.id), '[]') AS weekly,
-      COALESCE((SELECT json_agg(json_build_array(d.date, d.start_minute, d.end_minute)) FROM date_overrides d
-        WHERE d.coach_id = c.id
-          AND d.date >= to_char((greatest(${busyFrom}::timestamptz, ${now}::timestamptz) AT TIME ZONE c.time_zone)::date - 2, 'YYYY-MM-DD')
-          AND d.date <= to_char((${busyTo}::timestamptz AT TIME ZONE c.time_zone)::date + 2, 'YYYY-MM-DD')), '[]') AS overrides,
-      COALESCE((SELECT json_agg(json_build_array((extract(epoch FROM b.blocked_from) * 1000)::float8, (extract(epoch FROM b.blocked_until) * 1000)::float8))
-        FROM bookings b
-        WHERE b.coach_id = c.id
-          AND b.status IN ('PENDING_PAYMENT', 'AWAITING_FUNDS', 'CONFIRMED')
-          AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange(${busyFrom}::timestamptz, ${busyTo}::timestamptz, '[)')
-          AND b.id IS DISTINCT FROM ${excludeBookingId ?? null}::text), '[]') AS busy
-    FROM offerings o
-    JOIN coach_profiles c ON c.id = o.coach_id
-    WHERE o.id = ${offeringId}`;
+  const values = [offeringId, now, busyFrom, busyTo, excludeBookingId ?? null];
+  // Outside a transaction the query goes straight to the pool as a named statement: PostgreSQL parses and plans it
+  // once per connection, which is most of its cost. Inside a transaction it must run on that transaction's client.
+  const rows =
+    tx === db
+      ? (await getPool().query<ContextRow>(preparedStatements() ? { name: "coachbook_load_offering_rules", text: LOAD_OFFERING_RULES_SQL, values } : { text: LOAD_OFFERING_RULES_SQL, values })).rows
+      : await tx.$queryRawUnsafe<ContextRow[]>(LOAD_OFFERING_RULES_SQL, ...values);
   const row = rows[0];
   if (!row || !row.offering.active) throw new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
   const offering = row.offering;

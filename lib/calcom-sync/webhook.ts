@@ -30,7 +30,8 @@ export type CalcomWebhookResult = { outcome: "applied" | "duplicate" | "ignored"
  */
 export async function handleCalcomWebhook(rawBody: string, signature: string | null): Promise<CalcomWebhookResult> {
   const secret = env().CALCOM_WEBHOOK_SECRET;
-  if (!secret) throw new Error("CALCOM_WEBHOOK_SECRET is not set; cannot verify Cal.com webhooks.");
+  // Not configured: a clear 409 to whoever calls (anyone can), never a 500.
+  if (!secret) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Cal.com webhooks are not configured on this server.");
   if (!verifyCalcomSignature(rawBody, signature, secret)) throw new AppError("INVALID_SIGNATURE", "The X-Cal-Signature-256 header does not match this body.");
   let json: unknown;
   try {

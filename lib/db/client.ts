@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -15,32 +16,61 @@ export function poolSize(): number {
   return Number.isInteger(configured) && configured >= 1 && configured <= 200 ? configured : DEFAULT_POOL_SIZE;
 }
 
-export function createPrismaClient(connectionString: string) {
-  return new PrismaClient({
-    adapter: new PrismaPg({
-      connectionString,
-      max: poolSize(),
-      // A request waiting this long for a connection fails (500, logged) instead of queueing without bound.
-      connectionTimeoutMillis: 10_000,
-      idleTimeoutMillis: 30_000,
-    }),
+export function createPool(connectionString: string): pg.Pool {
+  return new pg.Pool({
+    connectionString,
+    max: poolSize(),
+    // A request waiting this long for a connection fails (500, logged) instead of queueing without bound.
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
   });
+}
+
+/** A Prisma client on its own pool (scripts, tests, benchmarks). */
+export function createPrismaClient(connectionString: string) {
+  return prismaOn(createPool(connectionString));
+}
+
+function prismaOn(pool: pg.Pool) {
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
 export type Db = ReturnType<typeof createPrismaClient>;
 
-// One client per process; Next's dev server reloads modules, so keep it on globalThis.
-const globalForDb = globalThis as unknown as { coachbookDb?: Db; coachbookDbUrl?: string };
+// One client and pool per process; Next's dev server reloads modules, so keep them on globalThis.
+const globalForDb = globalThis as unknown as { coachbookDb?: Db; coachbookPool?: pg.Pool; coachbookDbUrl?: string };
 
-export function getDb(): Db {
+function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set. Start the app with `npm run dev` (embedded PostgreSQL) or set DATABASE_URL.");
+  return url;
+}
+
+export function getDb(): Db {
+  const url = databaseUrl();
   if (!globalForDb.coachbookDb || globalForDb.coachbookDbUrl !== url) {
-    globalForDb.coachbookDb = createPrismaClient(url);
+    globalForDb.coachbookPool = createPool(url);
+    globalForDb.coachbookDb = prismaOn(globalForDb.coachbookPool);
     globalForDb.coachbookDbUrl = url;
   }
   return globalForDb.coachbookDb;
 }
+
+/**
+ * The pool under `db`, for the few hot queries that skip Prisma's query engine (lib/booking/rules.ts): same
+ * connections, same limits.
+ */
+export function getPool(): pg.Pool {
+  getDb();
+  return globalForDb.coachbookPool!;
+}
+
+/**
+ * Whether hot queries may be prepared once per connection (named statements). On by default: it saves the
+ * parse and plan of the slot query on every request. Set DATABASE_PREPARED_STATEMENTS=off behind a pooler that
+ * cannot keep them (PgBouncer in transaction mode before 1.21, docs/SCALING.md).
+ */
+export const preparedStatements = () => process.env.DATABASE_PREPARED_STATEMENTS !== "off";
 
 /** Lazily bound so importing a module never opens a connection. */
 export const db: Db = new Proxy({} as Db, {

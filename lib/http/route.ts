@@ -65,6 +65,7 @@ export function route<P>(access: Access, handler: Handler<P, any>, options: Rout
 /** Runs `work` with a request id in context; errors become the JSON error shape; the id goes back as X-Request-Id. */
 export async function withRequest(req: Request, work: () => Promise<Response>): Promise<Response> {
   const requestId = requestIdFrom(req.headers);
+  const started = performance.now();
   return withRequestContext({ requestId }, async () => {
     let response: Response;
     try {
@@ -79,6 +80,8 @@ export async function withRequest(req: Request, work: () => Promise<Response>): 
       response = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
       response.headers.set("x-request-id", requestId);
     }
+    // One access line per request (the request id comes from the context, like every other line of it).
+    log.info("request", { method: req.method, path: safePath(req), status: response.status, ms: Math.round(performance.now() - started) });
     return response;
   });
 }

@@ -11,4 +11,5 @@ export const JOB = {
   bookingFundsDeadline: "booking.funds-deadline",
   reconcile: "ops.reconcile",
   prune: "ops.prune",
+  mailSend: "mail.send",
 } as const;

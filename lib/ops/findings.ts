@@ -21,7 +21,17 @@ export type FindingKind =
 export async function recordFinding(
   tx: Prisma.TransactionClient | Db,
   finding: { kind: FindingKind; subject: string; bookingId?: string | null; detail: string; fixed?: boolean },
+  options: { onlyIfNew?: boolean } = {},
 ): Promise<void> {
+  if (options.onlyIfNew) {
+    // The reconciler's sweeps: a finding an operator already saw (open or resolved) is left as it is, not reopened.
+    const created = await tx.opsFinding.createMany({
+      data: [{ kind: finding.kind, subject: finding.subject, bookingId: finding.bookingId ?? null, detail: finding.detail, fixed: finding.fixed ?? false }],
+      skipDuplicates: true,
+    });
+    if (created.count === 1) log.warn("operations finding", { kind: finding.kind, subject: finding.subject, bookingId: finding.bookingId ?? undefined, detail: finding.detail });
+    return;
+  }
   await tx.opsFinding.upsert({
     where: { kind_subject: { kind: finding.kind, subject: finding.subject } },
     create: { kind: finding.kind, subject: finding.subject, bookingId: finding.bookingId ?? null, detail: finding.detail, fixed: finding.fixed ?? false },

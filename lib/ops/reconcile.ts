@@ -67,7 +67,7 @@ export async function reconcile(): Promise<ReconcileReport> {
     LIMIT 100`;
   for (const row of unsettled) {
     report.paidNotConfirmed++;
-    await recordFinding(db, { kind: "paid-not-confirmed", subject: row.payment_id, bookingId: row.booking_id, detail: `A payment of ${row.amount_minor} (refunded ${row.refunded}) belongs to a booking that is not confirmed.` });
+    await recordFinding(db, { kind: "paid-not-confirmed", subject: row.payment_id, bookingId: row.booking_id, detail: `A payment of ${row.amount_minor} (refunded ${row.refunded}) belongs to a booking that is not confirmed.` }, { onlyIfNew: true });
   }
 
   // 4. Upcoming confirmed bookings on Cal.com: re-read them (a lost Cal.com webhook is never retried by Cal.com).
@@ -87,7 +87,7 @@ export async function reconcile(): Promise<ReconcileReport> {
       LIMIT 100`;
     for (const row of offCalendar) {
       report.notOnCalendar++;
-      await recordFinding(db, { kind: "not-on-calendar", subject: row.id, bookingId: row.id, detail: `Paid and confirmed, but Cal.com shows it as ${row.calcom_status ?? "missing"}.` });
+      await recordFinding(db, { kind: "not-on-calendar", subject: row.id, bookingId: row.id, detail: `Paid and confirmed, but Cal.com shows it as ${row.calcom_status ?? "missing"}.` }, { onlyIfNew: true });
     }
   }
 
@@ -96,12 +96,12 @@ export async function reconcile(): Promise<ReconcileReport> {
   for (const job of dead) {
     report.deadJobs++;
     const bookingId = typeof (job.payload as { bookingId?: unknown })?.bookingId === "string" ? ((job.payload as { bookingId: string }).bookingId) : null;
-    await recordFinding(db, { kind: "dead-job", subject: job.id, bookingId, detail: `Job ${job.kind} gave up: ${job.lastError ?? "no error recorded"}` });
+    await recordFinding(db, { kind: "dead-job", subject: job.id, bookingId, detail: `Job ${job.kind} gave up: ${job.lastError ?? "no error recorded"}` }, { onlyIfNew: true });
   }
   const failed = await db.refund.findMany({ where: { status: { in: ["failed", "canceled"] } }, include: { payment: { select: { bookingId: true } } }, take: 200 });
   for (const refund of failed) {
     report.failedRefunds++;
-    await recordFinding(db, { kind: "refund-failed", subject: refund.id, bookingId: refund.payment.bookingId, detail: `A refund of ${refund.amountMinor} ${refund.currency} did not go through (${refund.failureReason ?? refund.status}).` });
+    await recordFinding(db, { kind: "refund-failed", subject: refund.id, bookingId: refund.payment.bookingId, detail: `A refund of ${refund.amountMinor} ${refund.currency} did not go through (${refund.failureReason ?? refund.status}).` }, { onlyIfNew: true });
   }
   log.info("reconciliation finished", { ...report });
   return report;

@@ -1,7 +1,19 @@
 import { addMinutes, getUnixTime, max } from "date-fns";
 import type Stripe from "stripe";
 import type { Booking } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/db/client";
+import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { getStripe, toAppError } from "./stripe";
+
+/** What the student sees on Checkout: who, and when in the zone they booked in, not only "Intro call". */
+async function productFor(booking: Booking): Promise<{ name: string; description: string }> {
+  const coach = await db.coachProfile.findUnique({ where: { id: booking.coachId }, select: { user: { select: { name: true } } } });
+  const zone = booking.studentTimeZone;
+  const when = `${formatInZone(booking.startsAt, zone)}–${formatTimeInZone(booking.endsAt, zone)} (${zone})`;
+  const what = coach ? `${booking.title} with ${coach.user.name}` : booking.title;
+  // The name is the line Checkout shows most prominently, so it carries the time too; the description repeats it.
+  return { name: `${what}, ${when}`, description: when };
+}
 
 // Stripe accepts expires_at 30 min to 24 h after creation; a minute of margin keeps clock skew from tripping it.
 const MIN_CHECKOUT_MINUTES = 31;
@@ -26,7 +38,7 @@ export async function createCheckoutSession(booking: Booking, student: { email: 
             price_data: {
               currency: booking.currency,
               unit_amount: booking.priceMinor,
-              product_data: { name: booking.title },
+              product_data: await productFor(booking),
             },
           },
         ],

@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { recordFinding } from "@/lib/ops/findings";
 import { recomputeLedger } from "./ledger";
 import { upsertRefundFromStripe } from "./jobs";
+import { notify } from "@/lib/notifications";
 import { isPaidSession, paidCheckoutFrom, stripeId } from "./stripe";
 
 type Handler = (tx: Prisma.TransactionClient, event: Stripe.Event) => Promise<void>;
@@ -90,6 +91,8 @@ const refundChanged: Handler = async (tx, event) => {
   if (!payment) return;
   await upsertRefundFromStripe(tx, payment.id, payment.bookingId, refund);
   await recomputeLedger(tx, payment.id);
+  // One mail per Stripe refund and outcome (the notification key carries the refund id), whatever the replays.
+  if (refund.status === "succeeded" || refund.status === "failed") await notify(tx, { bookingId: payment.bookingId, event: `refund.${refund.status}`, refundId: refund.id });
 };
 
 const disputeChanged: Handler = async (tx, event) => {

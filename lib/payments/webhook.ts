@@ -13,7 +13,8 @@ export type StripeWebhookResult = { outcome: "applied" | "duplicate" | "ignored"
  */
 export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<StripeWebhookResult> {
   const secret = env().STRIPE_WEBHOOK_SECRET;
-  if (!secret) throw new Error("STRIPE_WEBHOOK_SECRET is not set; cannot verify Stripe webhooks.");
+  // Not configured: a clear 409 to whoever calls (anyone can), never a 500.
+  if (!secret) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Stripe webhooks are not configured on this server.");
   if (!signature) throw new AppError("INVALID_SIGNATURE", "Missing Stripe-Signature header.");
   let event: Stripe.Event;
   try {

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { launchBrowser, screenshot, signIn, signOut } from "../support/browser";
+import { checkPage, launchBrowser, signIn, signOut } from "../support/browser";
 
 const baseUrl = inject("appUrl");
 let browser: Browser;
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await context?.close();
-  context = await browser.newContext({ timezoneId: "America/Los_Angeles", viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({ timezoneId: "America/Los_Angeles", viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
 });
 
@@ -24,12 +24,12 @@ describe("accounts in the browser", () => {
   it("lists the seeded coaches on the landing page and shows a coach page with prices", async () => {
     await page.goto(baseUrl);
     await expect(page.getByTestId("coach-list").textContent()).resolves.toContain("Maya Lindqvist");
-    await screenshot(page, "landing");
+    await checkPage(page, "landing");
     await page.click("text=Maya Lindqvist");
     await page.waitForURL(/\/coaches\/maya-lindqvist$/);
     expect(await page.getByTestId("coach-timezone").textContent()).toBe("Europe/Berlin");
     expect(await page.getByTestId("offering-price").allTextContents()).toEqual(["€25.00", "€90.00"]);
-    await screenshot(page, "coach-public-page");
+    await checkPage(page, "coach-public-page");
   });
 
   it("signs up as a coach, signs out, signs back in and reaches the dashboard", async () => {
@@ -41,11 +41,11 @@ describe("accounts in the browser", () => {
     await page.fill("#name", "Nora New");
     await page.fill("#email", email);
     await page.fill("#password", "a-long-password");
-    await screenshot(page, "signup");
+    await checkPage(page, "signup");
     await Promise.all([page.waitForURL(/\/coach$/, { timeout: 20_000 }), page.click("button[type=submit]")]);
     await page.getByTestId("coach-dashboard").waitFor();
     expect(await page.getByTestId("signed-in-as").textContent()).toContain("Nora New");
-    await screenshot(page, "coach-dashboard");
+    await checkPage(page, "coach-dashboard");
 
     await signOut(page);
     expect(await page.locator("text=Sign in").count()).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ describe("accounts in the browser", () => {
     expect(await page.textContent("#email-error")).toContain("valid email");
     expect(await page.textContent("#password-error")).toContain("at least 8");
     expect(await page.textContent("#name-error")).toContain("at least 2");
-    await screenshot(page, "signup-errors");
+    await checkPage(page, "signup-errors");
 
     await page.fill("#name", "Sam Again");
     await page.fill("#email", "sam.student@coachbook.test");
@@ -78,7 +78,7 @@ describe("accounts in the browser", () => {
     await page.fill("#password", "not-the-password");
     await page.click("button[type=submit]");
     expect(await page.getByTestId("form-error").textContent()).toBe("Wrong email or password.");
-    await screenshot(page, "signin-wrong-password");
+    await checkPage(page, "signin-wrong-password");
   });
 
   it("keeps a student out of coach pages and a visitor out of both", async () => {
@@ -89,7 +89,7 @@ describe("accounts in the browser", () => {
     await page.goto(`${baseUrl}/coach`);
     await page.getByTestId("forbidden").waitFor();
     expect(new URL(page.url()).pathname).toBe("/forbidden");
-    await screenshot(page, "student-forbidden");
+    await checkPage(page, "student-forbidden");
 
     const response = await page.goto(`${baseUrl}/coaches/no-such-coach`);
     expect(response?.status()).toBe(404);

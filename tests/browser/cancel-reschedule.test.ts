@@ -125,9 +125,8 @@ describe("cancel and reschedule", () => {
     await signInFresh(STUDENT);
     const id = await bookAndPay(page, 15);
     await signInFresh(COACH);
-    await page.goto(`${baseUrl}/coach/bookings`);
-    const row = page.locator(`li[data-booking-id="${id}"]`);
-    await row.getByTestId("open-cancel").click();
+    await page.goto(`${baseUrl}/coach/bookings/${id}`);
+    await page.getByTestId("coach-booking-actions").getByTestId("open-cancel").click();
     await page.getByTestId("cancel-preview").waitFor();
     expect(await page.getByTestId("cancel-preview").textContent()).toContain("€25.00");
     await page.getByTestId("cancel-reason").fill("I am ill, sorry");

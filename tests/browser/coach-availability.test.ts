@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrismaClient, type Db } from "@/lib/db/client";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { launchBrowser, screenshot, signIn } from "../support/browser";
+import { checkPage, launchBrowser, signIn } from "../support/browser";
 
 const baseUrl = inject("appUrl");
 const MAYA = "maya.coach@coachbook.test";
@@ -49,7 +49,7 @@ beforeAll(async () => {
   db = createPrismaClient(inject("browserDatabaseUrl"));
   snapshot = await takeSnapshot();
   browser = await launchBrowser();
-  context = await browser.newContext({ timezoneId: "America/Los_Angeles", viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({ timezoneId: "America/Los_Angeles", viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   await signIn(page, baseUrl, MAYA, DEMO_PASSWORD);
 });
@@ -70,11 +70,11 @@ describe("coach availability and offerings in the browser", () => {
     await page.getByTestId("slot-preview").waitFor();
     // Cal.com (the emulator) is configured in the browser tier, so the button is live.
     expect(await page.getByTestId("calcom-sync-button").isDisabled()).toBe(false);
-    await screenshot(page, "coach-availability");
+    await checkPage(page, "coach-availability");
 
     // An overlapping range is refused with a message next to it.
     const monday = page.getByTestId("day-1");
-    await monday.getByRole("button", { name: "Add a range on Monday" }).click();
+    await monday.getByRole("button", { name: "Add range on Monday" }).click();
     const bad = monday.getByTestId("range").nth(2);
     await bad.locator("input[type=time]").nth(0).fill("11:00");
     await bad.locator("input[type=time]").nth(1).fill("12:30");
@@ -82,11 +82,11 @@ describe("coach availability and offerings in the browser", () => {
     await bad.getByRole("alert").waitFor();
     expect(await bad.getByRole("alert").textContent()).toBe("Overlaps 09:00–12:00 on Monday.");
     expect(await page.getByTestId("form-error").textContent()).toBe("Please correct the highlighted fields.");
-    await screenshot(page, "coach-availability-errors");
+    await checkPage(page, "coach-availability-errors");
     await bad.getByRole("button", { name: /Remove Monday range 3/ }).click();
 
     // Add Wednesday 17:00–19:00 and a 5-minute buffer before sessions.
-    await wednesday.getByRole("button", { name: "Add a range on Wednesday" }).click();
+    await wednesday.getByRole("button", { name: "Add range on Wednesday" }).click();
     const added = wednesday.getByTestId("range").nth(2);
     expect(await added.locator("input[type=time]").nth(0).inputValue()).toBe("17:00");
     await added.locator("input[type=time]").nth(1).fill("19:00");
@@ -103,7 +103,7 @@ describe("coach availability and offerings in the browser", () => {
     await page.getByTestId("save-status").getByText("Saved").waitFor();
     expect(await page.getByTestId("form-error").count()).toBe(0);
     await page.waitForLoadState("networkidle"); // the preview refreshes after the save
-    await screenshot(page, "coach-availability-saved");
+    await checkPage(page, "coach-availability-saved");
 
     await page.reload();
     await wednesday.getByTestId("range").nth(2).waitFor();
@@ -122,7 +122,7 @@ describe("coach availability and offerings in the browser", () => {
   it("creates an offering, lists it with its price in EUR and deactivates it", async () => {
     await page.goto(`${baseUrl}/coach/offerings`);
     await page.getByTestId("offerings-list").waitFor();
-    await screenshot(page, "coach-offerings");
+    await checkPage(page, "coach-offerings");
 
     await page.fill("#new-title", "Deep dive");
     await page.fill("#new-durationMinutes", "90");
@@ -133,7 +133,7 @@ describe("coach availability and offerings in the browser", () => {
     await page.locator("#new-price-error").waitFor();
     expect(await page.textContent("#new-price-error")).toBe("EUR prices have at most 2 decimals.");
     expect(await page.getAttribute("#new-price", "aria-invalid")).toBe("true");
-    await screenshot(page, "coach-offerings-error");
+    await checkPage(page, "coach-offerings-error");
     await page.fill("#new-price", "120.00");
     await page.getByRole("button", { name: "Create offering" }).click();
 
@@ -142,21 +142,21 @@ describe("coach availability and offerings in the browser", () => {
     expect(await row.getByTestId("offering-price").textContent()).toBe("€120.00");
     expect(await row.textContent()).toContain("90 min");
     expect(await row.getByTestId("offering-status").textContent()).toBe("Active");
-    await screenshot(page, "coach-offerings-created");
+    await checkPage(page, "coach-offerings-created");
 
     // Edit in place.
     await row.getByRole("button", { name: "Edit Deep dive" }).click();
     const priceInput = row.getByLabel("Price");
     expect(await priceInput.inputValue()).toBe("120.00");
     await priceInput.fill("130");
-    await screenshot(page, "coach-offerings-editing");
+    await checkPage(page, "coach-offerings-editing");
     await row.getByRole("button", { name: "Save changes" }).click();
     await row.getByTestId("offering-price").getByText("€130.00").waitFor();
 
     await row.getByRole("button", { name: "Deactivate Deep dive" }).click();
     await row.getByTestId("offering-status").getByText("Inactive").waitFor();
     await row.getByRole("button", { name: "Reactivate Deep dive" }).waitFor();
-    await screenshot(page, "coach-offerings-deactivated");
+    await checkPage(page, "coach-offerings-deactivated");
 
     // Still listed for the coach after a reload, and hidden from students.
     await page.reload();

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { launchBrowser, screenshot, signIn } from "../support/browser";
+import { checkPage, launchBrowser, signIn } from "../support/browser";
 
 const baseUrl = inject("appUrl");
 let browser: Browser;
@@ -9,7 +9,7 @@ let page: Page;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  const context = await browser.newContext({ timezoneId: "America/New_York", viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ timezoneId: "America/New_York", viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   await signIn(page, baseUrl, "james.coach@coachbook.test", DEMO_PASSWORD);
 });
@@ -38,11 +38,11 @@ describe("Sync with Cal.com in the browser", () => {
     await page.getByTestId("calcom-sync-button").click();
     await page.getByTestId("calcom-sync-status").getByText(/^Synced/).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("calcom-sync-error").count()).toBe(0);
-    await screenshot(page, "coach-calcom-synced");
+    await checkPage(page, "coach-calcom-synced");
 
     // Students now get this coach's slots from Cal.com.
     const coachPage = await (await page.request.get(`${baseUrl}/coaches/james-carter`)).text();
-    const match = /coach=([^&"]+)&amp;offering=([^"&]+)/.exec(coachPage);
+    const match = /data-coach-id="([^"]+)"[\s\S]*?book\?offering=([^"&]+)/.exec(coachPage);
     expect(match).not.toBeNull();
     const from = new Date(Date.now() + 2 * 86_400_000);
     const to = new Date(from.getTime() + 7 * 86_400_000);

@@ -5,6 +5,7 @@ import { POST as confirmBooking } from "@/app/api/calcom/confirm-booking/route";
 import { POST as createBookingRoute } from "@/app/api/calcom/create-booking/route";
 import { POST as createEventType } from "@/app/api/calcom/create-event-type/route";
 import { POST as syncAvailability } from "@/app/api/calcom/sync-availability/route";
+import { db } from "@/lib/db/client";
 import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
 
@@ -102,6 +103,13 @@ describe("POST /api/calcom/create-booking", () => {
     const created = await ok.json();
     expect(created.checkoutUrl).toContain(stripe.url);
     expect(created.amountMinor).toBe(5000); // the client's price is ignored
+    // The same student asking again (back from Checkout, a double click) gets their live hold back, not a second one.
+    const resumed = await createBookingRoute(jsonRequest("/api/calcom/create-booking", { offeringId: offerings[0].id, start, timeZone: "Europe/London" }), noParams);
+    expect(resumed.status).toBe(201);
+    expect(await resumed.json()).toMatchObject({ bookingId: created.bookingId, checkoutUrl: created.checkoutUrl });
+    expect(await db.booking.count({ where: { offeringId: offerings[0].id } })).toBe(1);
+    // Anyone else: the slot is taken.
+    asUser((await createStudent()) as never);
     const again = await createBookingRoute(jsonRequest("/api/calcom/create-booking", { offeringId: offerings[0].id, start, timeZone: "Europe/London" }), noParams);
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe("SLOT_TAKEN");

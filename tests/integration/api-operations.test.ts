@@ -8,6 +8,7 @@ import { GET as healthRoute } from "@/app/api/health/route";
 import { db } from "@/lib/db/client";
 import { enqueue } from "@/lib/jobs/queue";
 import { recordFinding } from "@/lib/ops/findings";
+import { reconcile } from "@/lib/ops/reconcile";
 import { createStudent } from "../support/fixtures";
 
 afterAll(() => actAs(null));
@@ -59,5 +60,20 @@ describe("operations routes", () => {
     expect(body).toMatchObject({ ok: true, database: "up" });
     expect(body.queue.due).toBeGreaterThanOrEqual(1);
     expect(body.queue.oldestDueSeconds).toBeGreaterThanOrEqual(89);
+  });
+
+  it("the reconciler records a dead job once, and does not reopen it after an operator resolved it", async () => {
+    await enqueue(db, { kind: "stripe.refund", payload: { refundId: "r-x" }, dedupeKey: "ops-dead-2" });
+    await db.$executeRaw`UPDATE jobs SET status = 'DEAD', attempts = 10, last_error = 'Stripe 500', finished_at = now() WHERE dedupe_key = 'ops-dead-2'`;
+    const job = await db.job.findUniqueOrThrow({ where: { dedupeKey: "ops-dead-2" } });
+    const first = await reconcile();
+    expect(first.deadJobs).toBeGreaterThanOrEqual(1);
+    const finding = await db.opsFinding.findUniqueOrThrow({ where: { kind_subject: { kind: "dead-job", subject: job.id } } });
+    expect(finding.detail).toMatch(/stripe.refund gave up: Stripe 500/);
+    actAs(admin);
+    await resolveFindingRoute(jsonRequest("/api/admin/findings/resolve", { findingId: finding.id }), noParams);
+    await reconcile();
+    expect(await db.opsFinding.count({ where: { kind: "dead-job", subject: job.id } })).toBe(1);
+    expect((await db.opsFinding.findUniqueOrThrow({ where: { id: finding.id } })).resolvedAt).not.toBeNull();
   });
 });

@@ -94,6 +94,21 @@ describe("hostile input gets a 4xx, never a 500", () => {
     }
   });
 
+  it("webhooks on a server without their secrets: a clear 409, not a 500", async () => {
+    const saved = { s: process.env.STRIPE_WEBHOOK_SECRET, c: process.env.CALCOM_WEBHOOK_SECRET };
+    delete process.env.STRIPE_WEBHOOK_SECRET;
+    delete process.env.CALCOM_WEBHOOK_SECRET;
+    try {
+      const { POST: calcomWebhook } = await import("@/app/api/webhooks/calcom/route");
+      const stripeAnswer = await stripeWebhook(jsonRequest("/api/webhooks/stripe", { id: "evt_x" }, { headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=00" } }));
+      expect((await expectClientError(stripeAnswer, 409)).error.code).toBe("INTEGRATION_NOT_CONFIGURED");
+      const calcomAnswer = await calcomWebhook(jsonRequest("/api/webhooks/calcom", { triggerEvent: "BOOKING_CREATED" }));
+      expect((await expectClientError(calcomAnswer, 409)).error.code).toBe("INTEGRATION_NOT_CONFIGURED");
+    } finally {
+      Object.assign(process.env, { STRIPE_WEBHOOK_SECRET: saved.s, CALCOM_WEBHOOK_SECRET: saved.c });
+    }
+  });
+
   it("two concurrent first syncs of one coach: one syncs, the other gets a clear 409", async () => {
     const { user } = await createCoach();
     actAs({ id: user.id, name: user.name, email: user.email, role: "COACH", timeZone: "UTC" });

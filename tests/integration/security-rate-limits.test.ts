@@ -88,6 +88,9 @@ describe("create-booking", () => {
     const refusedHold = await book(20);
     expect(refusedHold.status).toBe(429);
     expect((await refusedHold.json()).error.message).toMatch(/already have 2 unpaid bookings/);
+    // Retry-After: when the oldest hold expires (HOLD_MINUTES, default 30).
+    expect(Number(refusedHold.headers.get("retry-after"))).toBeGreaterThan(25 * 60);
+    expect(Number(refusedHold.headers.get("retry-after"))).toBeLessThanOrEqual(30 * 60);
     refused.liveHoldCap = (refused.liveHoldCap ?? 0) + 1;
     expect(await db.booking.count({ where: { studentId: student.id } })).toBe(MAX_LIVE_HOLDS_PER_STUDENT);
     await db.booking.update({ where: { id: held[0] }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });

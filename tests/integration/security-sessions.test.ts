@@ -88,6 +88,8 @@ describe("request ids", () => {
       const line = lines.map((l) => JSON.parse(l)).find((l) => l.message === "database refused the input");
       expect(line).toMatchObject({ level: "warn", requestId: id, sqlState: "22021", path: "/api/coach/offerings/x" });
       expect(line.error.stack).toBeTruthy();
+      const access = lines.map((l) => JSON.parse(l)).find((l) => l.message === "request");
+      expect(access).toMatchObject({ level: "info", requestId: id, method: "PATCH", status: 400, ms: expect.any(Number) });
     } finally {
       logDestination.write = original;
       if (level === undefined) delete process.env.COACHBOOK_LOG;

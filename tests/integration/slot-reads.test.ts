@@ -69,6 +69,10 @@ describe("one round trip for a slot read", () => {
     expect(rules.busy.map((b) => b.start.getTime()).sort()).toEqual([start.getTime(), hold.startsAt.getTime()]);
     expect(rules.busy[0].end.getTime() - rules.busy[0].start.getTime()).toBe(3_600_000 + 600_000);
 
+    // Inside a transaction the same statement runs on the transaction's own connection, with the same answer.
+    const inTransaction = await db.$transaction((tx) => loadOfferingRules(tx, offerings[0].id, now, now, new Date(now.getTime() + 10 * DAY)));
+    expect(inTransaction.rules).toEqual(rules);
+    expect(inTransaction.coach).toEqual(loadedCoach);
     const excluding = await loadOfferingRules(db, offerings[0].id, now, now, new Date(now.getTime() + 10 * DAY), hold.id);
     expect(excluding.rules.busy.map((b) => b.start.getTime())).toEqual([start.getTime()]);
     await expect(loadOfferingRules(db, "missing", now, now, now)).rejects.toMatchObject({ code: "NOT_FOUND" });

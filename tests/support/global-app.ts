@@ -7,6 +7,7 @@ import { createPrismaClient } from "@/lib/db/client";
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrator";
 import { seedDemoData } from "@/lib/db/seed";
+import { ensureChromium } from "./chromium";
 import { startTestIntegrations } from "./test-integrations";
 
 /**
@@ -36,6 +37,8 @@ async function stopAll() {
 }
 
 async function start(project: TestProject) {
+  // Before the build, so a machine without a browser fails (or gets one) at once.
+  ensureChromium();
   const root = path.resolve(import.meta.dirname, "../..");
   let databaseUrl = process.env.TEST_DATABASE_URL;
   if (!databaseUrl) {

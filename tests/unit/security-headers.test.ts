@@ -29,6 +29,8 @@ describe("security headers", () => {
     for (const name of REQUIRED) expect(first.headers.get(name), name).toBeTruthy();
     expect(first.headers.get("x-frame-options")).toBe("DENY");
     expect(first.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(first.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first.headers.get("x-middleware-request-x-request-id")).toBe(first.headers.get("x-request-id"));
   });
 
   it("pages: redirects of the role gate carry the headers too", async () => {

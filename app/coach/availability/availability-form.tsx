@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { buttonClass, FieldError, inputClass } from "@/components/ui";
+import { useUnsavedChangesWarning } from "@/components/use-unsaved-changes-warning";
 import type { AvailabilityForm as AvailabilityData, AvailabilityFormInput } from "@/lib/coaches/availability-schemas";
 
 /** Monday first, as coaches read a week; the API numbers days 0 = Sunday … 6 = Saturday. */
@@ -40,7 +41,7 @@ const timeInputClass =
 const secondaryButtonClass =
   "inline-flex items-center gap-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50";
 const iconButtonClass =
-  "inline-flex h-8 w-8 items-center justify-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700";
+  "inline-flex h-8 w-8 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-700";
 
 // <input type="time"> cannot show 24:00; an end of 00:00 is read as midnight at the end of the day.
 const endForInput = (end: string) => (end === "24:00" ? "00:00" : end);
@@ -193,7 +194,7 @@ function RangeRow({ range, label, errors, onChange, onRemove }: RangeRowProps) {
           aria-invalid={Boolean(startError || rowError)}
           aria-describedby={errorId}
         />
-        <span aria-hidden className="text-slate-400">
+        <span aria-hidden className="text-slate-600">
           –
         </span>
         <label htmlFor={`${range.key}-end`} className="sr-only">
@@ -225,6 +226,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [status, setStatus] = useState<"idle" | "saving" | "saved" | "dirty">("idle");
+  useUnsavedChangesWarning(status === "dirty" || status === "saving");
   const [newDate, setNewDate] = useState("");
   const [newDateError, setNewDateError] = useState<string | null>(null);
   const counter = useRef(0);
@@ -380,7 +382,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                 <div className="pt-1.5 text-sm font-medium text-slate-800">{name}</div>
                 <div className="flex flex-wrap items-start justify-between gap-3">
                   <div className="space-y-2">
-                    {ranges.length === 0 ? <p className="pt-1.5 text-sm text-slate-400">Unavailable</p> : null}
+                    {ranges.length === 0 ? <p className="pt-1.5 text-sm text-slate-600">Unavailable</p> : null}
                     {ranges.map((range, i) => (
                       <RangeRow
                         key={range.key}
@@ -392,7 +394,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                       />
                     ))}
                   </div>
-                  <button type="button" className={secondaryButtonClass} onClick={() => addRange(weekday)} disabled={ranges.length >= MAX_RANGES} aria-label={`Add a range on ${name}`}>
+                  <button type="button" className={secondaryButtonClass} onClick={() => addRange(weekday)} disabled={ranges.length >= MAX_RANGES} aria-label={`Add range on ${name}`}>
                     <span aria-hidden>+</span> Add range
                   </button>
                 </div>
@@ -407,7 +409,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
           Holidays or one-off changes: a date listed here replaces that day&apos;s weekly hours.
         </SectionHeading>
         {state.overrides.length === 0 ? (
-          <p className="mb-4 rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500" data-testid="no-overrides">
+          <p className="mb-4 rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-600" data-testid="no-overrides">
             No date overrides. Your weekly hours apply every week.
           </p>
         ) : (
@@ -462,7 +464,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                       ) : null}
                       <FieldError id={`${override.key}-ranges-error`} message={rangesError} />
                     </fieldset>
-                    <button type="button" onClick={() => removeOverride(override.key)} className="text-sm font-medium text-slate-500 hover:text-red-600" aria-label={`Remove the override for ${override.date || "this date"}`}>
+                    <button type="button" onClick={() => removeOverride(override.key)} className="text-sm font-medium text-slate-600 hover:text-red-600" aria-label={`Remove the override for ${override.date || "this date"}`}>
                       Remove
                     </button>
                   </div>
@@ -503,7 +505,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
             <Label htmlFor="bufferBefore">Buffer before a session</Label>
             <div className="flex items-center gap-2">
               <input id="bufferBefore" type="number" inputMode="numeric" min={0} max={240} step={5} value={state.bufferBefore} onChange={(e) => setField("bufferBefore", e.target.value, "bufferBeforeMinutes")} className={`${inputClass} max-w-[8rem]`} aria-invalid={Boolean(errors.bufferBeforeMinutes)} aria-describedby="bufferBefore-error" />
-              <span className="mt-1 text-sm text-slate-500">minutes</span>
+              <span className="mt-1 text-sm text-slate-600">minutes</span>
             </div>
             <FieldError id="bufferBefore-error" message={errors.bufferBeforeMinutes} />
           </div>
@@ -511,7 +513,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
             <Label htmlFor="bufferAfter">Buffer after a session</Label>
             <div className="flex items-center gap-2">
               <input id="bufferAfter" type="number" inputMode="numeric" min={0} max={240} step={5} value={state.bufferAfter} onChange={(e) => setField("bufferAfter", e.target.value, "bufferAfterMinutes")} className={`${inputClass} max-w-[8rem]`} aria-invalid={Boolean(errors.bufferAfterMinutes)} aria-describedby="bufferAfter-error" />
-              <span className="mt-1 text-sm text-slate-500">minutes</span>
+              <span className="mt-1 text-sm text-slate-600">minutes</span>
             </div>
             <FieldError id="bufferAfter-error" message={errors.bufferAfterMinutes} />
           </div>
@@ -526,16 +528,16 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                 <option value="days">days</option>
               </select>
             </div>
-            <p id="notice-hint" className="mt-1 text-xs text-slate-500">No bookings closer than this to the start. Up to 30 days.</p>
+            <p id="notice-hint" className="mt-1 text-xs text-slate-600">No bookings closer than this to the start. Up to 30 days.</p>
             <FieldError id="notice-error" message={errors.minimumNoticeMinutes} />
           </div>
           <div>
             <Label htmlFor="horizon">Booking horizon</Label>
             <div className="flex items-center gap-2">
               <input id="horizon" type="number" inputMode="numeric" min={1} max={365} value={state.horizon} onChange={(e) => setField("horizon", e.target.value, "bookingHorizonDays")} className={`${inputClass} max-w-[8rem]`} aria-invalid={Boolean(errors.bookingHorizonDays)} aria-describedby="horizon-error horizon-hint" />
-              <span className="mt-1 text-sm text-slate-500">days ahead</span>
+              <span className="mt-1 text-sm text-slate-600">days ahead</span>
             </div>
-            <p id="horizon-hint" className="mt-1 text-xs text-slate-500">How far into the future students can book (1–365 days).</p>
+            <p id="horizon-hint" className="mt-1 text-xs text-slate-600">How far into the future students can book (1–365 days).</p>
             <FieldError id="horizon-error" message={errors.bookingHorizonDays} />
           </div>
           <div className="sm:col-span-2">
@@ -548,7 +550,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                 </option>
               ))}
             </select>
-            <p id="slotInterval-hint" className="mt-1 text-xs text-slate-500">The spacing of the start times students can pick.</p>
+            <p id="slotInterval-hint" className="mt-1 text-xs text-slate-600">The spacing of the start times students can pick.</p>
             <FieldError id="slotInterval-error" message={errors.slotIntervalMinutes} />
           </div>
         </div>
@@ -567,7 +569,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
               Saved
             </span>
           ) : status === "dirty" && !formError ? (
-            <span className="text-slate-500">Unsaved changes</span>
+            <span className="text-slate-700">Unsaved changes</span>
           ) : null}
         </p>
         {formError ? (

@@ -25,28 +25,28 @@ export function SlotPreview({ preview }: { preview: SlotPreviewData }) {
       ) : null}
       <div className="mt-4">
         {!preview.offering ? (
-          <p className="text-sm text-slate-500">
+          <p className="text-sm text-slate-600">
             Add an active offering to see the slots students can book.{" "}
             <Link href="/coach/offerings" className="font-medium text-brand-600 hover:underline">
               Manage offerings
             </Link>
           </p>
         ) : days.size === 0 ? (
-          <p className="text-sm text-slate-500" data-testid="preview-empty">
+          <p className="text-sm text-slate-600" data-testid="preview-empty">
             No free slots in the next 7 days. Check your weekly hours, overrides and minimum notice.
           </p>
         ) : (
           <ul className="space-y-3">
             {[...days].map(([key, day]) => (
               <li key={key}>
-                <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{day.label}</p>
+                <p className="text-xs font-medium uppercase tracking-wide text-slate-600">{day.label}</p>
                 <div className="mt-1 flex flex-wrap gap-1.5">
                   {day.times.slice(0, MAX_PER_DAY).map((time) => (
                     <span key={time} className="rounded-md bg-brand-50 px-2 py-0.5 text-xs font-medium tabular-nums text-brand-700">
                       {time}
                     </span>
                   ))}
-                  {day.times.length > MAX_PER_DAY ? <span className="px-1 py-0.5 text-xs text-slate-500">+{day.times.length - MAX_PER_DAY} more</span> : null}
+                  {day.times.length > MAX_PER_DAY ? <span className="px-1 py-0.5 text-xs text-slate-600">+{day.times.length - MAX_PER_DAY} more</span> : null}
                 </div>
               </li>
             ))}

@@ -43,7 +43,7 @@ export function SyncButton({ configured, failed }: { configured: boolean; failed
           {error}
         </p>
       ) : null}
-      <p id="calcom-sync-note" className="mt-2 text-xs text-slate-500">
+      <p id="calcom-sync-note" className="mt-2 text-xs text-slate-600">
         {configured
           ? "Sends your hours, buffers, notice and sessions to your Cal.com calendar. Saving above always updates Coachbook itself."
           : "Cal.com is not configured on this server (see CALCOM_SETUP.md), so there is nothing to sync with. Bookings use your availability here."}

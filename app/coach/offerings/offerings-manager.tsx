@@ -55,7 +55,7 @@ function OfferingFields({ prefix, values, errors, currencies, onChange }: { pref
       </div>
       <div>
         <label htmlFor={id("description")} className="text-sm font-medium text-slate-700">
-          Description <span className="font-normal text-slate-400">(optional)</span>
+          Description <span className="font-normal text-slate-600">(optional)</span>
         </label>
         <textarea id={id("description")} value={values.description} onChange={(e) => onChange("description", e.target.value)} rows={3} maxLength={1000} className={inputClass} aria-invalid={Boolean(errors.description)} aria-describedby={describedBy("description")} />
         <FieldError id={describedBy("description")} message={errors.description} />
@@ -64,7 +64,7 @@ function OfferingFields({ prefix, values, errors, currencies, onChange }: { pref
         <label htmlFor={id("durationMinutes")} className="text-sm font-medium text-slate-700">Length</label>
         <div className="flex items-center gap-2">
           <input id={id("durationMinutes")} type="number" inputMode="numeric" min={5} max={480} step={5} value={values.durationMinutes} onChange={(e) => onChange("durationMinutes", e.target.value)} className={`${inputClass} max-w-[7rem]`} aria-invalid={Boolean(errors.durationMinutes)} aria-describedby={describedBy("durationMinutes")} />
-          <span className="mt-1 text-sm text-slate-500">minutes</span>
+          <span className="mt-1 text-sm text-slate-600">minutes</span>
         </div>
         <FieldError id={describedBy("durationMinutes")} message={errors.durationMinutes} />
       </div>
@@ -196,7 +196,7 @@ function OfferingRow({ offering, currencies, onSaved }: { offering: OfferingView
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div className="min-w-0 flex-1">
             <div className="flex flex-wrap items-center gap-2">
-              <h3 className={`font-medium ${offering.active ? "text-slate-900" : "text-slate-500"}`}>{offering.title}</h3>
+              <h3 className={`font-medium ${offering.active ? "text-slate-900" : "text-slate-600"}`}>{offering.title}</h3>
               <span
                 data-testid="offering-status"
                 className={`rounded-full px-2 py-0.5 text-xs font-medium ${offering.active ? "bg-emerald-50 text-emerald-700" : "bg-slate-200 text-slate-600"}`}
@@ -207,7 +207,7 @@ function OfferingRow({ offering, currencies, onSaved }: { offering: OfferingView
             <p className="mt-1 text-sm text-slate-600">
               {offering.durationMinutes} min · <span data-testid="offering-price" className="font-medium text-slate-800">{offering.priceFormatted}</span>
             </p>
-            {offering.description ? <p className="mt-2 whitespace-pre-line text-sm text-slate-500">{offering.description}</p> : null}
+            {offering.description ? <p className="mt-2 whitespace-pre-line text-sm text-slate-600">{offering.description}</p> : null}
           </div>
           <div className="flex shrink-0 gap-2">
             <button type="button" className={secondaryButtonClass} onClick={startEditing} aria-label={`Edit ${offering.title}`}>Edit</button>
@@ -217,7 +217,7 @@ function OfferingRow({ offering, currencies, onSaved }: { offering: OfferingView
           </div>
         </div>
       )}
-      <p role="status" aria-live="polite" className="mt-2 text-sm text-slate-500 empty:hidden" data-testid="offering-row-status">{!editing ? rowMessage : null}</p>
+      <p role="status" aria-live="polite" className="mt-2 text-sm text-slate-600 empty:hidden" data-testid="offering-row-status">{!editing ? rowMessage : null}</p>
     </li>
   );
 }
@@ -235,7 +235,7 @@ export function OfferingsManager({ initial, currencies, defaultCurrency }: { ini
       <section aria-labelledby="offerings-heading">
         <div className="mb-3 flex items-baseline justify-between">
           <h2 id="offerings-heading" className="text-lg font-semibold text-slate-800">Your offerings</h2>
-          {offerings.length > 0 ? <p className="text-sm text-slate-500">{active} active · {offerings.length - active} inactive</p> : null}
+          {offerings.length > 0 ? <p className="text-sm text-slate-600">{active} active · {offerings.length - active} inactive</p> : null}
         </div>
         {offerings.length === 0 ? (
           <EmptyState title="No offerings yet">Create your first session on the right: a title, a length and a price. Students can book it right away.</EmptyState>

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Card, EmptyState } from "@/components/ui";
 import { getCoachBySlug } from "@/lib/coaches/queries";
 import { isPlausibleId, pageParam } from "@/lib/http/pages";
+import { bookingPickerPath } from "@/lib/booking/picker-path";
 import { formatMoney } from "@/lib/money";
 
 export const dynamic = "force-dynamic";
@@ -25,7 +26,7 @@ export default async function CoachPage({ params }: Props) {
         <h1 className="text-2xl font-semibold text-slate-900">{coach.name}</h1>
         {coach.headline ? <p className="mt-1 text-slate-700">{coach.headline}</p> : null}
         <p className="mt-4 whitespace-pre-line text-sm leading-6 text-slate-600">{coach.bio || "This coach has not written a bio yet."}</p>
-        <p className="mt-4 text-xs text-slate-500">
+        <p className="mt-4 text-xs text-slate-600">
           Coach&apos;s time zone: <span data-testid="coach-timezone">{coach.timeZone}</span>
         </p>
       </Card>
@@ -34,18 +35,19 @@ export default async function CoachPage({ params }: Props) {
         {coach.offerings.length === 0 ? (
           <EmptyState title="No sessions on offer right now">Check back soon.</EmptyState>
         ) : (
-          <ul className="space-y-3" data-testid="offering-list">
+          <ul className="space-y-3" data-testid="offering-list" data-coach-id={coach.id}>
             {coach.offerings.map((offering) => (
-              <li key={offering.id} className="flex items-center justify-between gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+              <li key={offering.id} className="flex flex-wrap items-center justify-between gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
                 <div>
                   <p className="font-medium text-slate-900">{offering.title}</p>
                   <p className="text-sm text-slate-600">
                     {offering.durationMinutes} min · <span data-testid="offering-price">{formatMoney(offering.priceMinor, offering.currency)}</span>
                   </p>
-                  {offering.description ? <p className="mt-1 text-sm text-slate-500">{offering.description}</p> : null}
+                  {offering.description ? <p className="mt-1 text-sm text-slate-600">{offering.description}</p> : null}
                 </div>
                 <Link
-                  href={`/student/bookings/new?coach=${coach.id}&offering=${offering.id}`}
+                  href={bookingPickerPath(coach.slug, offering.id)}
+                  aria-label={`Book ${offering.title}`}
                   className="shrink-0 rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
                 >
                   Book

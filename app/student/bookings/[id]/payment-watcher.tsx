@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import Link from "next/link";
 import { useBookingStatus } from "./booking-status";
+import { HoldCountdown } from "./hold-countdown";
 
 interface Props {
   bookingId: string;
@@ -10,14 +12,18 @@ interface Props {
   /** Whether the coach's Cal.com calendar has accepted the booking ("none": the coach does not use Cal.com). */
   calendar: "accepted" | "pending" | "none";
   checkoutUrl: string | null;
-  holdExpiresLabel: string | null;
+  hold: { expiresAt: string; label: string; timeZone: string } | null;
+  /** Stripe's reason when the last card attempt failed (declined, expired card…). */
+  declined: string | null;
+  /** The slot picker on this slot again, for when this hold can no longer be paid. */
+  tryAgainHref: string;
 }
 
 /**
  * After Stripe redirects back, the webhook may not have arrived yet: ask the server to check with Stripe
  * (POST /api/calcom/confirm-booking) a few times until the booking is confirmed.
  */
-export function PaymentWatcher({ bookingId, checkout, calendar, checkoutUrl, holdExpiresLabel }: Props) {
+export function PaymentWatcher({ bookingId, checkout, calendar, checkoutUrl, hold, declined, tryAgainHref }: Props) {
   const router = useRouter();
   const { status, setStatus } = useBookingStatus();
   const [gaveUp, setGaveUp] = useState(false);
@@ -57,6 +63,20 @@ export function PaymentWatcher({ bookingId, checkout, calendar, checkoutUrl, hol
   if (status === "AWAITING_FUNDS") {
     return <p className="mt-6 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="awaiting-funds">Your bank payment is on its way. Your slot stays held until it arrives; we confirm the booking as soon as it does.</p>;
   }
+  if (status === "PAYMENT_FAILED") {
+    return (
+      <p className="mt-6 rounded-md bg-red-50 px-4 py-3 text-sm text-red-800" role="alert" data-testid="payment-failed">
+        The payment failed, so the slot was released. <Link href={tryAgainHref} className="font-medium underline" data-testid="try-again">Try again</Link>
+      </p>
+    );
+  }
+  if (status === "EXPIRED") {
+    return (
+      <p className="mt-6 rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-800" data-testid="hold-expired">
+        The hold ended before the payment. <Link href={tryAgainHref} className="font-medium underline">Pick this time again</Link> if it is still free.
+      </p>
+    );
+  }
   if (status !== "PENDING_PAYMENT") return null;
   if (checkout === "success") {
     return (
@@ -67,10 +87,22 @@ export function PaymentWatcher({ bookingId, checkout, calendar, checkoutUrl, hol
     );
   }
   return (
-    <div className="mt-6 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900">
-      {checkout === "cancelled" ? "Payment was cancelled. " : ""}
-      Your slot is held{holdExpiresLabel ? ` until ${holdExpiresLabel}` : ""}.{" "}
-      {checkoutUrl ? <a href={checkoutUrl} className="font-medium underline" data-testid="resume-payment">Continue to payment</a> : null}
+    <div className="mt-6 space-y-2 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="payment-pending">
+      {declined ? (
+        <p role="alert" data-testid="payment-declined">
+          The payment did not go through. {declined} Nothing was charged.
+        </p>
+      ) : checkout === "cancelled" ? (
+        <p data-testid="payment-cancelled">Payment was cancelled. Nothing was charged.</p>
+      ) : null}
+      <p>
+        {hold ? <HoldCountdown {...hold} /> : "Your slot is held."}{" "}
+        {checkoutUrl ? (
+          <a href={checkoutUrl} className="ml-1 inline-block rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700" data-testid="resume-payment">
+            {declined ? "Try again with another card" : "Continue to payment"}
+          </a>
+        ) : null}
+      </p>
     </div>
   );
 }

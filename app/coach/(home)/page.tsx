@@ -15,17 +15,17 @@ export default async function CoachDashboardPage() {
       <PageHeader title={`Welcome, ${user.name}`} description="Your coaching at a glance." />
       <div className="grid gap-4 sm:grid-cols-3" data-testid="coach-dashboard">
         <Card>
-          <p className="text-sm text-slate-500">Active offerings</p>
+          <p className="text-sm text-slate-600">Active offerings</p>
           <p className="mt-1 text-2xl font-semibold">{dashboard.activeOfferings}</p>
           <Link href="/coach/offerings" className="mt-3 inline-block text-sm font-medium text-brand-600 hover:underline">Manage offerings</Link>
         </Card>
         <Card>
-          <p className="text-sm text-slate-500">Weekly availability</p>
+          <p className="text-sm text-slate-600">Weekly availability</p>
           <p className="mt-1 text-2xl font-semibold">{dashboard.weeklyHours} h</p>
           <Link href="/coach/availability" className="mt-3 inline-block text-sm font-medium text-brand-600 hover:underline">Edit availability</Link>
         </Card>
         <Card>
-          <p className="text-sm text-slate-500">Upcoming confirmed sessions</p>
+          <p className="text-sm text-slate-600">Upcoming confirmed sessions</p>
           <p className="mt-1 text-2xl font-semibold">{dashboard.upcomingConfirmed}</p>
           <Link href="/coach/bookings" className="mt-3 inline-block text-sm font-medium text-brand-600 hover:underline">See bookings</Link>
         </Card>

@@ -14,7 +14,7 @@ export default async function StudentBookingsPage() {
       <PageHeader title="My bookings" description={`Times in your time zone, ${user.timeZone}.`} action={<ButtonLink href="/">Find a coach</ButtonLink>} />
       <section>
         <h2 className="mb-3 text-lg font-semibold text-slate-800">Upcoming</h2>
-        <BookingList items={upcoming} timeZone={user.timeZone} empty="No upcoming bookings. Pick a coach to book a session." hrefBase="/student/bookings" />
+        <BookingList items={upcoming} timeZone={user.timeZone} empty="No upcoming bookings. Pick a coach to book a session." hrefBase="/student/bookings" resumePayment />
       </section>
       <section>
         <h2 className="mb-3 text-lg font-semibold text-slate-800">Past</h2>

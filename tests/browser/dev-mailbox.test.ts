@@ -1,0 +1,79 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEMO_PASSWORD } from "@/lib/db/seed";
+import { launchBrowser, screenshot, signIn } from "../support/browser";
+
+/** A student books and pays; the confirmation mail (with its invite) shows up in /dev/mail. */
+const baseUrl = inject("appUrl");
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  context = await browser.newContext({ timezoneId: "America/Los_Angeles", viewport: { width: 390, height: 844 } });
+  page = await context.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function pickFirstSlot(p: Page) {
+  for (let week = 0; week < 4; week++) {
+    await p.waitForSelector("[data-testid=slot], [data-testid=no-slots]", { timeout: 20_000 });
+    const slot = p.getByTestId("slot").first();
+    if (await slot.count()) {
+      await slot.click();
+      return slot.getAttribute("data-start");
+    }
+    await p.getByTestId("next-week").click();
+  }
+  throw new Error("no free slot in four weeks");
+}
+
+describe("dev mailbox", () => {
+  it("shows the booking confirmation with the time in the student's zone and a REQUEST invite", async () => {
+    await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
+    await page.goto(`${baseUrl}/coaches/james-carter`);
+    await page.locator("li", { hasText: "Mock interview" }).getByRole("link", { name: "Book", exact: true }).click();
+    await page.waitForURL(/\/student\/bookings\/new/);
+    const start = await pickFirstSlot(page);
+    await page.getByTestId("continue-to-payment").click();
+    await page.waitForSelector("#pay", { timeout: 20_000 });
+    await page.click("#pay");
+    await page.waitForURL(/\/student\/bookings\/[^/?]+\?checkout=success/, { timeout: 20_000 });
+    await page.getByTestId("booking-confirmed").waitFor({ timeout: 30_000 });
+    const bookingPath = new URL(page.url()).pathname;
+    const bookingId = bookingPath.split("/").pop()!;
+
+    // "Add to calendar" appears once the page is rendered as confirmed; the .ics is the same event as the mail's.
+    await page.reload();
+    await page.getByTestId("add-to-calendar").waitFor();
+    const icsHref = await page.getByTestId("add-to-calendar").getByText("Download .ics").getAttribute("href");
+    const ics = await (await context.request.get(`${baseUrl}${icsHref}`)).text();
+    expect(ics).toContain(`UID:${bookingId}@coachbook`);
+    expect(await page.getByTestId("add-to-calendar").getByText("Google Calendar").getAttribute("href")).toMatch(/^https:\/\/calendar\.google\.com\/calendar\/render\?action=TEMPLATE/);
+
+    // The worker sends the mail a moment after the confirmation.
+    const subject = page.getByTestId("mail-subject").filter({ hasText: "Booking confirmed:" });
+    for (let i = 0; i < 40 && (await subject.count()) === 0; i++) {
+      await page.goto(`${baseUrl}/dev/mail`);
+      if ((await subject.count()) === 0) await page.waitForTimeout(500);
+    }
+    await screenshot(page, "dev-mailbox");
+    const item = page.getByTestId("mail-item").filter({ hasText: "Booking confirmed:" }).first();
+    expect(await item.getByTestId("mail-to").textContent()).toBe("sam.student@coachbook.test");
+    await item.locator("a").click();
+    await page.getByTestId("mail-text").waitFor();
+    const text = (await page.getByTestId("mail-text").textContent())!;
+    const london = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(start!));
+    expect(text).toMatch(new RegExp(`When: .*${london}–.*\\(Europe/London, (GMT|BST)\\)`));
+    expect(text).toContain(`${bookingPath}`);
+    expect(await page.getByTestId("mail-attachment").filter({ hasText: "invite.ics" }).first().getAttribute("data-method")).toBe("REQUEST");
+    const href = await page.getByTestId("mail-attachment").filter({ hasText: "invite.ics" }).first().getAttribute("href");
+    const mailed = await (await context.request.get(`${baseUrl}${href}`)).text();
+    expect(mailed).toContain(`UID:${bookingId}@coachbook`);
+    expect(mailed).toMatch(/^METHOD:REQUEST/m);
+    await screenshot(page, "dev-mailbox-message");
+  });
+});

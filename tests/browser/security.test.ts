@@ -1,0 +1,73 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createPrismaClient } from "@/lib/db/client";
+import { DEMO_PASSWORD } from "@/lib/db/seed";
+import { launchBrowser, signIn } from "../support/browser";
+
+/** The built app (next start): real headers, the nonce CSP in Chromium, 404 pages with HTTP 404. */
+const baseUrl = inject("appUrl");
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const violations: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  context = await browser.newContext();
+  page = await context.newPage();
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load)/i.test(message.text())) violations.push(message.text());
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const REQUIRED = ["x-frame-options", "x-content-type-options", "referrer-policy", "permissions-policy", "x-request-id"];
+
+describe("security headers and not-found pages over HTTP", () => {
+  it("pages carry a nonce CSP that Next's own scripts satisfy (the page hydrates without CSP errors)", async () => {
+    const response = await page.goto(`${baseUrl}/signin`);
+    const headers = response!.headers();
+    expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+    for (const name of REQUIRED.filter((n) => n !== "x-request-id")) expect(headers[name], name).toBeTruthy();
+    const nonce = /'nonce-([^']+)'/.exec(headers["content-security-policy"])![1];
+    expect(await page.locator(`script[nonce]`).count()).toBeGreaterThan(0);
+    // Hydrated: the client-side validation answers without a round trip.
+    await page.click("button[type=submit]");
+    await expect.poll(() => page.locator("#email-error").textContent()).toContain("Enter your email");
+    expect(nonce.length).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+  });
+
+  it("API answers carry the headers, a deny-all CSP and X-Request-Id", async () => {
+    const response = await fetch(`${baseUrl}/api/calcom/available-slots`);
+    expect(response.status).toBe(400);
+    for (const name of REQUIRED) expect(response.headers.get(name), name).toBeTruthy();
+    expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it("an unknown booking, someone else's booking id and an unknown coach are the not-found page with HTTP 404", async () => {
+    // A booking of another student (made directly in the app's database).
+    const db = createPrismaClient(inject("browserDatabaseUrl"));
+    let foreign: string;
+    try {
+      const offering = await db.offering.findFirstOrThrow({ where: { active: true } });
+      const other = await db.user.create({ data: { email: `other.${Date.now()}@example.com`, name: "Other Student", passwordHash: "x", role: "STUDENT", timeZone: "UTC" } });
+      const startsAt = new Date(Date.UTC(2031, 0, 7, 10));
+      const endsAt = new Date(startsAt.getTime() + offering.durationMinutes * 60_000);
+      foreign = (await db.booking.create({
+        data: { coachId: offering.coachId, studentId: other.id, offeringId: offering.id, status: "CONFIRMED", startsAt, endsAt, blockedFrom: startsAt, blockedUntil: endsAt, studentTimeZone: "UTC", title: offering.title, priceMinor: offering.priceMinor, currency: offering.currency, policy: {} },
+      })).id;
+    } finally {
+      await db.$disconnect();
+    }
+    await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
+    for (const path of [`/student/bookings/${foreign}`, "/student/bookings/no-such-booking", "/student/bookings/%00", "/coaches/no-such-coach"]) {
+      const response = await page.goto(`${baseUrl}${path}`);
+      expect(response!.status(), path).toBe(404);
+      await expect(page.getByTestId("not-found").isVisible()).resolves.toBe(true);
+    }
+    expect(violations).toEqual([]);
+  });
+});
