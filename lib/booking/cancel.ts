@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
+import { notify } from "@/lib/notifications";
 import { refundBooking, refundSummary, type RefundReason, type RefundState } from "@/lib/payments/ledger";
 import { type Caller, type Tx, inTransaction, lockBookingFor, refundableMinor } from "./cancel-access";
 import { readPolicy, refundForCancellation, type PolicySnapshot } from "./policy";
@@ -25,6 +26,7 @@ export interface CancelResult {
 }
 
 const HELD: BookingStatus[] = ["PENDING_PAYMENT", "AWAITING_FUNDS"];
+const CANCELLED_BY: Record<Actor, "student" | "coach" | "admin" | undefined> = { STUDENT: "student", COACH: "coach", ADMIN: "admin", SYSTEM: undefined };
 const REASON: Record<Actor, RefundReason> = { STUDENT: "student-cancelled", COACH: "coach-cancelled", ADMIN: "admin-cancelled", SYSTEM: "coach-cancelled" };
 
 /** The idempotency key of a booking's cancellation refund (one per booking, whoever cancels, however often). */
@@ -74,6 +76,8 @@ export async function cancelLocked(tx: Tx, booking: Booking, options: CancelOpti
   if (HELD.includes(booking.status)) {
     await releaseHold(tx, booking.id, "CANCELLED", reason, { endedBy: options.actor, cause: reason, expireCheckout: options.expireCheckout });
     if (options.calcomStatus) await tx.booking.update({ where: { id: booking.id }, data: { calcomStatus: options.calcomStatus } });
+    // The student is told when someone else ended their hold (the coach declined it); their own cancel needs no mail.
+    if (options.actor === "COACH") await notify(tx, { bookingId: booking.id, event: "booking.cancelled", cancelledBy: "coach", refundAmountMinor: 0 });
     return 0;
   }
   if (booking.status !== "CONFIRMED") return 0;
@@ -87,6 +91,7 @@ export async function cancelLocked(tx: Tx, booking: Booking, options: CancelOpti
   if (amount > 0) {
     refunded = (await refundBooking(tx, booking.id, amount, REASON[options.actor], cancelRefundKey(booking.id), reason)).amountMinor;
   }
+  await notify(tx, { bookingId: booking.id, event: "booking.cancelled", ...(CANCELLED_BY[options.actor] ? { cancelledBy: CANCELLED_BY[options.actor] } : {}), refundAmountMinor: refunded });
   // A dearer move that was waiting for its difference to be paid has nothing left to move.
   const pendingMoves = await tx.booking.findMany({ where: { rescheduledFromId: booking.id, status: { in: HELD } }, select: { id: true } });
   for (const move of pendingMoves) {

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
 import { log } from "@/lib/log";
+import { notify } from "@/lib/notifications";
 import { recordFinding } from "@/lib/ops/findings";
 import { recomputeLedger, requestRefund } from "@/lib/payments/ledger";
 import { delayedMethodsAllowed } from "@/lib/payments/checkout";
@@ -71,7 +72,10 @@ export async function ensureDifferenceCheckout(holdId: string): Promise<Stripe.C
       create: { bookingId: hold.id, kind: "RESCHEDULE_DIFFERENCE", amountMinor: difference, currency: hold.currency, status: "PENDING", stripeCheckoutSessionId: sessionId },
       update: {},
     });
-    if (locked?.status === "PENDING_PAYMENT") return true;
+    if (locked?.status === "PENDING_PAYMENT") {
+      if (session.url) await notify(tx, { bookingId: original.id, event: "reschedule.payment_needed", amountMinor: difference, payUrl: session.url, discriminator: hold.id });
+      return true;
+    }
     // Released while Stripe was creating the session (replaced by another move, or the original was cancelled):
     // the session must not stay payable.
     await enqueue(tx, { kind: JOB.stripeExpireCheckout, payload: { sessionId }, dedupeKey: `expire-checkout:${sessionId}`, cause: "move replaced before its checkout existed" });

@@ -17,7 +17,8 @@ export async function bookingCalendarFile(bookingId: string, user: SessionUser):
   }
   const url = bookingUrl(booking.id, booking.studentId === user.id ? "student" : "coach");
   const content = buildInvite({
-    bookingId: booking.id,
+    // One calendar event per reschedule chain (a move makes a new booking row, lib/booking/reschedule*.ts).
+    bookingId: booking.seriesId ?? booking.id,
     sequence: booking.icsSequence,
     // A file someone imports by hand publishes the event; a cancelled booking's file removes it.
     method: booking.status === "CANCELLED" ? "CANCEL" : "PUBLISH",

@@ -91,7 +91,8 @@ export const sendNotificationMail: JobHandler = async (raw) => {
   const method = ctx.calcomSendsInvites ? undefined : INVITE_METHOD[job.event];
   const invite = method
     ? buildInvite({
-        bookingId: booking.id,
+        // One calendar event per reschedule chain (a move makes a new booking row, lib/booking/reschedule*.ts).
+        bookingId: booking.seriesId ?? booking.id,
         sequence: job.sequence,
         method,
         title: `${booking.title} — ${booking.coach.user.name} & ${booking.student.name}`,

@@ -115,6 +115,10 @@ describe("cancel", () => {
     expect(refunds[0]).toMatchObject({ amountMinor: 5000, status: "succeeded", reason: "student-cancelled" });
     expect(await stripeRefundsFor(booking.id)).toHaveLength(1);
     expect((await db.payment.findFirstOrThrow({ where: { bookingId: booking.id } })).status).toBe("REFUNDED");
+    // Told once (student and coach), however often the cancel is repeated.
+    const mails = await db.job.findMany({ where: { kind: "mail.send", payload: { path: ["event"], equals: "booking.cancelled" }, AND: { payload: { path: ["bookingId"], equals: booking.id } } } });
+    expect(mails).toHaveLength(2);
+    expect((mails[0].payload as { extra: { cancelledBy: string; refundAmountMinor: number } }).extra).toMatchObject({ cancelledBy: "student", refundAmountMinor: 5000 });
   });
 
   it("two concurrent cancels make one refund and give the same answer", async () => {

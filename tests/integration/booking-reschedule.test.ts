@@ -77,6 +77,12 @@ describe("same price and cheaper", () => {
     expect(fresh).toMatchObject({ status: "CONFIRMED", rescheduledFromId: old.id, seriesId: old.id, rescheduleCount: 1, rescheduledBy: "STUDENT", studentTimeZone: "America/New_York", policy: old.policy });
     expect(fresh.payments).toHaveLength(1);
     expect(await rescheduleBooking(asStudent, input)).toEqual(moved);
+    // Both people are told once, with the old time, under the chain's calendar event (its SEQUENCE continues).
+    const mails = await db.job.findMany({ where: { kind: "mail.send", payload: { path: ["bookingId"], equals: fresh.id } } });
+    const rescheduled = mails.filter((m) => (m.payload as { event: string }).event === "booking.rescheduled");
+    expect(rescheduled.map((m) => (m.payload as { recipient: string }).recipient).sort()).toEqual(["coach", "student"]);
+    expect((rescheduled[0].payload as { extra: { previousStartsAt: string } }).extra.previousStartsAt).toBe(booking.startsAt.toISOString());
+    expect((await load(fresh.id)).icsSequence).toBe(old.icsSequence + 1);
     await expect(rescheduleBooking(asStudent, { ...input, start: at(booking.startsAt, 120) })).rejects.toMatchObject({ code: "INVALID_STATE" });
     // The money followed the session: cancelling the new booking refunds the original payment.
     const cancelled = await cancelBooking(asStudent, { bookingId: fresh.id }, new Date(fresh.startsAt.getTime() - 48 * H));
