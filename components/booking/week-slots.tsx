@@ -43,18 +43,19 @@ export function WeekSlots({ coachId, offeringId, timeZone, selected, onSelect, r
     const to = addDays(days[6], 1);
     const params = new URLSearchParams({ coachId, offeringId, from: from.toISOString(), to: new Date(to.getTime()).toISOString(), timeZone });
     try {
-      const response = await fetch(`/api/calcom/available-slots?${params}`);
+      // After a refusal (reloadKey > 0) revalidate with the server: answers may sit in the browser cache briefly.
+      const response = await fetch(`/api/calcom/available-slots?${params}`, reloadKey > 0 ? { cache: "no-cache" } : undefined);
       const data = await response.json();
       if (!response.ok) throw new Error(data?.error?.message ?? "Could not load free times.");
       setLoad({ state: "ready", slots: data.slots, source: data.source });
     } catch (e) {
       setLoad({ state: "error", message: e instanceof Error ? e.message : "Could not load free times." });
     }
-  }, [coachId, offeringId, timeZone, days]);
+  }, [coachId, offeringId, timeZone, days, reloadKey]);
 
   useEffect(() => {
     void fetchSlots();
-  }, [fetchSlots, reloadKey]);
+  }, [fetchSlots]);
 
   const byDay = useMemo(() => {
     const map = new Map<string, Slot[]>();
