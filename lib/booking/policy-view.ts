@@ -15,12 +15,22 @@ export async function bookingActionData(booking: Pick<Booking, "id" | "coachId" 
     }),
     booking.rescheduledFromId ? db.booking.findUnique({ where: { id: booking.rescheduledFromId }, select: { id: true, startsAt: true } }) : null,
   ]);
+  // A page must render even for a row whose snapshot cannot be read (hand-made data); the actions then say so.
+  const policy = safeReadPolicy(booking.policy);
   return {
     offerings,
-    policyLines: describePolicy(readPolicy(booking.policy)),
+    policyLines: policy ? describePolicy(policy) : ["The policy saved with this booking cannot be read; contact support before cancelling."],
     /** Why the student cannot move it now (the cut-off or the limit; coaches are not bound by them). */
-    rescheduleBlocked: viewer === "STUDENT" ? rescheduleRefusal(readPolicy(booking.policy), booking.startsAt, new Date(), booking.rescheduleCount) : null,
+    rescheduleBlocked: viewer === "STUDENT" && policy ? rescheduleRefusal(policy, booking.startsAt, new Date(), booking.rescheduleCount) : null,
     movedFrom,
     movedToId: booking.rescheduledToId,
   };
+}
+
+function safeReadPolicy(stored: unknown) {
+  try {
+    return readPolicy(stored);
+  } catch {
+    return null;
+  }
 }

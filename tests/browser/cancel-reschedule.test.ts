@@ -1,12 +1,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
+import { createPrismaClient } from "@/lib/db/client";
 import { launchBrowser, screenshot, signIn } from "../support/browser";
 
 /** Issue #8 in the browser: cancel with the policy refund, reschedule to a dearer session, a coach's full refund. */
 const baseUrl = inject("appUrl");
 const STUDENT = "sam.student@coachbook.test";
 const COACH = "maya.coach@coachbook.test";
+const db = createPrismaClient(inject("browserDatabaseUrl"));
 let browser: Browser;
 let page: Page;
 
@@ -17,6 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  await db.$disconnect();
 });
 
 /** Signs in as someone else (cookies cleared first, so a failed journey never leaves a session behind). */
@@ -43,18 +46,23 @@ async function pickSlot(p: Page, nth: number): Promise<string> {
   throw new Error("not enough free slots");
 }
 
-/** Books Maya's Intro call (€25) at the n-th free slot and pays on the emulator's checkout page; returns the booking id. */
+/**
+ * Books Maya's Intro call (€25) at the n-th free slot through the API (the picker has its own tests) and pays on the
+ * emulator's checkout page in the browser; returns the booking id once the page shows it confirmed.
+ */
 async function bookAndPay(p: Page, nth: number): Promise<string> {
-  await p.goto(`${baseUrl}/coaches/maya-lindqvist`);
-  await p.locator("li", { hasText: "Intro call" }).getByRole("link", { name: "Book" }).click();
-  await p.waitForURL(/\/student\/bookings\/new/);
-  await pickSlot(p, nth);
-  await p.getByTestId("continue-to-payment").click();
+  const offering = await db.offering.findFirstOrThrow({ where: { title: "Intro call", coach: { slug: "maya-lindqvist" } } });
+  const query = new URLSearchParams({ coachId: offering.coachId, offeringId: offering.id, from: new Date().toISOString(), to: new Date(Date.now() + 21 * 86_400_000).toISOString(), timeZone: "Europe/London" });
+  const slots = (await (await p.request.get(`${baseUrl}/api/calcom/available-slots?${query}`)).json()) as { slots: { start: string }[] };
+  const created = await p.request.post(`${baseUrl}/api/calcom/create-booking`, { data: { offeringId: offering.id, start: slots.slots[nth].start, timeZone: "Europe/London" } });
+  expect(created.status()).toBe(201);
+  const { bookingId, checkoutUrl } = (await created.json()) as { bookingId: string; checkoutUrl: string };
+  await p.goto(checkoutUrl);
   await p.waitForSelector("#pay", { timeout: 20_000 });
   await p.click("#pay");
   await p.waitForURL(/\/student\/bookings\/[^/?]+\?checkout=success/, { timeout: 20_000 });
   await p.getByTestId("booking-confirmed").waitFor({ timeout: 30_000 });
-  return new URL(p.url()).pathname.split("/").pop()!;
+  return bookingId;
 }
 
 /** Reloads until the refund on the booking page has gone through (the refund job runs in the app's worker). */
