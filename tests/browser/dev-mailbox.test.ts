@@ -35,8 +35,8 @@ describe("dev mailbox", () => {
   it("shows the booking confirmation with the time in the student's zone and a REQUEST invite", async () => {
     await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
     await page.goto(`${baseUrl}/coaches/james-carter`);
-    await page.locator("li", { hasText: "Mock interview" }).getByRole("link", { name: "Book", exact: true }).click();
-    await page.waitForURL(/\/student\/bookings\/new/);
+    await page.locator("li", { hasText: "Mock interview" }).getByRole("link", { name: /Book/ }).click();
+    await page.waitForURL(/\/coaches\/james-carter\/book\?offering=/);
     const start = await pickFirstSlot(page);
     await page.getByTestId("continue-to-payment").click();
     await page.waitForSelector("#pay", { timeout: 20_000 });
@@ -66,8 +66,9 @@ describe("dev mailbox", () => {
     await item.locator("a").click();
     await page.getByTestId("mail-text").waitFor();
     const text = (await page.getByTestId("mail-text").textContent())!;
-    const london = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(start!));
-    expect(text).toMatch(new RegExp(`When: .*${london}–.*\\(Europe/London, (GMT|BST)\\)`));
+    // The picker books in the browser's zone (this context: Los Angeles), and the mail speaks the booking's zone.
+    const local = new Intl.DateTimeFormat("en-GB", { timeZone: "America/Los_Angeles", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(start!));
+    expect(text).toMatch(new RegExp(`When: .*${local}–.*\\(America/Los_Angeles, (PST|PDT)\\)`));
     expect(text).toContain(`${bookingPath}`);
     expect(await page.getByTestId("mail-attachment").filter({ hasText: "invite.ics" }).first().getAttribute("data-method")).toBe("REQUEST");
     const href = await page.getByTestId("mail-attachment").filter({ hasText: "invite.ics" }).first().getAttribute("href");

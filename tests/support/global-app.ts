@@ -67,6 +67,9 @@ async function start(project: TestProject) {
     NEXTAUTH_SECRET: "browser-test-secret-browser-test-secret",
     COACHBOOK_LOG: "silent",
   };
+  // Next keeps its data cache (unstable_cache entries of the public pages) in .next/cache across restarts and
+  // builds; each run here starts from a new database with new ids, so the old entries must go.
+  fs.rmSync(path.join(root, ".next/cache/fetch-cache"), { recursive: true, force: true });
   if (process.env.BROWSER_TESTS_SKIP_BUILD !== "1") {
     const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, env, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
