@@ -144,6 +144,25 @@ describe("cancelled in Cal.com", () => {
   });
 });
 
+describe("Cal.com failing mid-way", () => {
+  it("a cancel made in Coachbook reaches Cal.com once Cal.com answers again; the refund does not wait for it", async () => {
+    const ctx = await setup();
+    const booking = await paid(ctx, ctx.slots[16]);
+    cal.faults.failNext(4, { status: 503, method: "POST" });
+    const result = await cancelBooking({ id: ctx.user.id, role: "COACH" }, { bookingId: booking.id });
+    expect(result.refund).toMatchObject({ amountMinor: 5000 });
+    await settle();
+    for (let i = 0; i < 5 && cal.state.bookings.get(booking.calcomBookingUid!)!.status !== "cancelled"; i++) {
+      await db.job.updateMany({ where: { status: "PENDING" }, data: { runAt: new Date(Date.now() - 1000) } });
+      await settle();
+    }
+    expect(cal.state.bookings.get(booking.calcomBookingUid!)!).toMatchObject({ status: "cancelled" });
+    const after = await load(booking.id);
+    expect(after).toMatchObject({ status: "CANCELLED", endedBy: "COACH" });
+    expect(after.payments.flatMap((p) => p.refunds).map((r) => [r.amountMinor, r.status])).toEqual([[5000, "succeeded"]]);
+  });
+});
+
 describe("rejected by the coach in Cal.com while the student is paying", () => {
   it("releases the hold, expires the Checkout Session, refunds a payment that still lands, and never re-creates it", async () => {
     const ctx = await setup();
