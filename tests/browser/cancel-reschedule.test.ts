@@ -1,18 +1,21 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
+import { hashPassword } from "@/lib/accounts/service";
 import { createPrismaClient } from "@/lib/db/client";
 import { launchBrowser, screenshot, signIn } from "../support/browser";
 
 /** Issue #8 in the browser: cancel with the policy refund, reschedule to a dearer session, a coach's full refund. */
 const baseUrl = inject("appUrl");
-const STUDENT = "sam.student@coachbook.test";
+/** A student of this file's own: the demo student's bookings count against one hourly limit shared by every journey. */
+const STUDENT = `resched-${Date.now()}@coachbook.test`;
 const COACH = "maya.coach@coachbook.test";
 const db = createPrismaClient(inject("browserDatabaseUrl"));
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
+  await db.user.create({ data: { email: STUDENT, name: "Riley Resched", passwordHash: await hashPassword(DEMO_PASSWORD), role: "STUDENT", timeZone: "Europe/London" } });
   browser = await launchBrowser();
   const context = await browser.newContext({ timezoneId: "Europe/London", viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
