@@ -20,11 +20,12 @@ interface Context<P> {
 type Handler<P, U> = (ctx: Context<P> & { user: U }) => Promise<unknown>;
 
 /** Limits the wrapper applies before the handler: per signed-in account and/or per client address (lib/rate-limit/limits.ts). */
-type RouteLimit = "createBooking" | "confirmBooking" | "availableSlots" | "signUp";
+type RouteLimit = "createBooking" | "confirmBooking" | "bookingChange" | "availableSlots" | "signUp";
 type CountedLimit = Exclude<RateLimitName, `signInFailures${string}`>;
 const ROUTE_LIMITS: Record<RouteLimit, { perAccount?: CountedLimit; perAddress?: CountedLimit; message: string }> = {
   createBooking: { perAccount: "createBookingPerAccount", perAddress: "createBookingPerAddress", message: "You have started many bookings in a short time." },
   confirmBooking: { perAccount: "confirmBookingPerClient", message: "Too many payment checks in a short time." },
+  bookingChange: { perAccount: "bookingChangePerAccount", message: "Too many cancel or reschedule requests in a short time." },
   availableSlots: { perAddress: "availableSlotsPerClient", message: "Too many slot look-ups in a short time." },
   signUp: { perAddress: "signUpPerAddress", message: "Too many sign-ups from your network." },
 };

@@ -10,6 +10,8 @@ export const RATE_LIMITS = {
   createBookingPerAddress: { points: 30, durationSeconds: 60 * 60 },
   /** Each confirm asks Stripe: one client must not spend the server's Stripe rate limit. */
   confirmBookingPerClient: { points: 30, durationSeconds: 60 },
+  /** Cancel and reschedule (dry runs included) lock a booking and may call Stripe and Cal.com. */
+  bookingChangePerAccount: { points: 60, durationSeconds: 60 * 60 },
   /** Each look-up may ask Cal.com, which limits slot look-ups per server address. */
   availableSlotsPerClient: { points: 60, durationSeconds: 60 },
   /** Sign-up hashes a password (CPU) and creates rows. */

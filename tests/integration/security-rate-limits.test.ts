@@ -9,6 +9,8 @@ import { POST as signUp } from "@/app/api/accounts/route";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
 import { GET as availableSlots } from "@/app/api/calcom/available-slots/route";
 import { POST as confirmBooking } from "@/app/api/calcom/confirm-booking/route";
+import { POST as cancelRoute } from "@/app/api/calcom/cancel-booking/route";
+import { POST as rescheduleRoute } from "@/app/api/calcom/reschedule-booking/route";
 import { POST as createBookingRoute } from "@/app/api/calcom/create-booking/route";
 import { createAccount } from "@/lib/accounts/service";
 import { db } from "@/lib/db/client";
@@ -115,6 +117,16 @@ describe("confirm-booking, available-slots and sign-up", () => {
       expect((await confirmBooking(jsonRequest("/api/calcom/confirm-booking", { bookingId: "nope" }), noParams)).status).toBe(404);
     }
     await expect429(await confirmBooking(jsonRequest("/api/calcom/confirm-booking", { bookingId: "nope" }), noParams), "confirmBookingPerClient", /payment checks/);
+  });
+
+  it("cancel and reschedule are limited per account (one budget for both)", async () => {
+    asStudent(await createStudent());
+    for (let i = 0; i < RATE_LIMITS.bookingChangePerAccount.points; i++) {
+      const route = i % 2 === 0 ? cancelRoute : rescheduleRoute;
+      const body = i % 2 === 0 ? { bookingId: "nope", dryRun: true } : { bookingId: "nope", start: "2030-01-01T10:00:00Z", timeZone: "UTC", dryRun: true };
+      expect((await route(jsonRequest("/api/calcom/x", body), noParams)).status).toBe(404);
+    }
+    await expect429(await cancelRoute(jsonRequest("/api/calcom/cancel-booking", { bookingId: "nope", dryRun: true }), noParams), "bookingChangePerAccount", /cancel or reschedule/);
   });
 
   it("available-slots is limited per client address", async () => {
@@ -246,7 +258,7 @@ describe("the limiter's state is in PostgreSQL", () => {
 
   it("reports the refusals per limit", () => {
     console.log(`rate limits: requests refused per limit ${JSON.stringify(refused)}`);
-    for (const name of ["createBookingPerAccount", "createBookingPerAddress", "liveHoldCap", "confirmBookingPerClient", "availableSlotsPerClient", "signUpPerAddress", "signInFailuresPerAccount", "signInFailuresPerAddress"]) {
+    for (const name of ["createBookingPerAccount", "createBookingPerAddress", "liveHoldCap", "confirmBookingPerClient", "bookingChangePerAccount", "availableSlotsPerClient", "signUpPerAddress", "signInFailuresPerAccount", "signInFailuresPerAddress"]) {
       expect(refused[name], name).toBeGreaterThan(0);
     }
   });
