@@ -58,12 +58,16 @@ export async function attemptedEmail(req: Request): Promise<string> {
   return typeof email === "string" ? email.trim().toLowerCase().slice(0, 254) : "";
 }
 
-const keys = (email: string, req: Request) => ({ account: email ? `email:${email}` : "", address: `ip:${clientAddress(req.headers)}` });
+// An unknown address (no proxy header) is not a key: see clientAddress.
+const keys = (email: string, req: Request) => {
+  const ip = clientAddress(req.headers);
+  return { account: email ? `email:${email}` : "", address: ip ? `ip:${ip}` : "" };
+};
 
 /** A 429 the next-auth client understands: the one JSON error shape plus the `url` its signIn() reads the error from. */
 export async function signInLockResponse(req: Request, email: string): Promise<Response | null> {
   const { account, address } = keys(email, req);
-  const wait = Math.max(account ? await lockedFor("signInFailuresPerAccount", account) : 0, await lockedFor("signInFailuresPerAddress", address));
+  const wait = Math.max(account ? await lockedFor("signInFailuresPerAccount", account) : 0, address ? await lockedFor("signInFailuresPerAddress", address) : 0);
   if (wait <= 0) return null;
   const error = rateLimited(wait, "Too many failed sign-in attempts.");
   const url = new URL("/signin", req.url);
@@ -82,7 +86,7 @@ export async function recordSignInOutcome(req: Request, email: string, response:
   const { account, address } = keys(email, req);
   if (signInFailed(response)) {
     if (account) await recordFailure("signInFailuresPerAccount", account);
-    await recordFailure("signInFailuresPerAddress", address);
+    if (address) await recordFailure("signInFailuresPerAddress", address);
   } else if (response.status < 300 && account) {
     await clearFailures("signInFailuresPerAccount", account);
   }

@@ -90,7 +90,8 @@ export async function withRequest(req: Request, work: () => Promise<Response>): 
 async function applyRouteLimit(name: RouteLimit, req: Request, user: SessionUser | null) {
   const limit = ROUTE_LIMITS[name];
   if (limit.perAccount && user) await consume(limit.perAccount, `user:${user.id}`, limit.message);
-  if (limit.perAddress) await consume(limit.perAddress, `ip:${clientAddress(req.headers)}`, limit.message);
+  const address = clientAddress(req.headers);
+  if (limit.perAddress && address) await consume(limit.perAddress, `ip:${address}`, limit.message);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -112,12 +112,15 @@ export async function clearFailures(name: FailureLimit, key: string): Promise<vo
 }
 
 /**
- * The client's address. Behind our reverse proxy the last X-Forwarded-For entry is the one the proxy added (earlier
- * ones are whatever the client sent, so they are not trusted); without a proxy header, "unknown" (one shared key).
+ * The client's address, or null when the request carries none. Behind our reverse proxy the last X-Forwarded-For
+ * entry is the one the proxy added (earlier ones are whatever the client sent, so they are not trusted). Next's
+ * route handlers do not expose the socket address, so without a proxy header nobody can be told apart: per-address
+ * limits are then skipped (one shared "unknown" bucket would let one client lock every visitor out); per-account
+ * limits and the hold cap still apply. Production runs behind a proxy that sets X-Forwarded-For (docs/SECURITY.md).
  */
-export function clientAddress(headers: Headers): string {
+export function clientAddress(headers: Headers): string | null {
   const forwarded = headers.get("x-forwarded-for");
   const last = forwarded?.split(",").map((part) => part.trim()).filter(Boolean).pop();
-  const address = last ?? headers.get("x-real-ip")?.trim() ?? "unknown";
-  return address.slice(0, 64) || "unknown";
+  const address = (last ?? headers.get("x-real-ip")?.trim() ?? "").slice(0, 64);
+  return address || null;
 }

@@ -139,6 +139,13 @@ describe("confirm-booking, available-slots and sign-up", () => {
     expect((await availableSlots(jsonRequest("/api/calcom/available-slots", undefined, { headers: { "content-type": "application/json", "x-forwarded-for": newAddress() } }), noParams)).status).toBe(400);
   });
 
+  it("without a proxy header nobody can be told apart, so one client cannot exhaust a shared per-address bucket", async () => {
+    actAs(null);
+    for (let i = 0; i < RATE_LIMITS.availableSlotsPerClient.points + 5; i++) {
+      expect((await availableSlots(jsonRequest("/api/calcom/available-slots"), noParams)).status).toBe(400);
+    }
+  });
+
   it("sign-up is limited per client address", async () => {
     actAs(null);
     const ip = newAddress();
