@@ -3,11 +3,14 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { buttonClass, FieldError, inputClass } from "@/components/ui";
+import { useCurrentUser } from "@/components/layout/current-user";
 
 type Fields = Partial<Record<"name" | "timeZone" | "currentPassword" | "newPassword", string>>;
 
 export function ProfileForm({ name, timeZone, timeZones }: { name: string; timeZone: string; timeZones: string[] }) {
   const router = useRouter();
+  // The header shows the name and the footer the zone: ask again after a save (the path does not change).
+  const { refresh: refreshHeader } = useCurrentUser();
   const [errors, setErrors] = useState<Fields>({});
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [pending, setPending] = useState(false);
@@ -40,6 +43,7 @@ export function ProfileForm({ name, timeZone, timeZones }: { name: string; timeZ
       (form.elements.namedItem("newPassword") as HTMLInputElement).value = "";
       setMessage({ kind: "ok", text: newPassword ? "Saved. Your password has been changed." : "Saved." });
       router.refresh();
+      refreshHeader();
     } finally {
       setPending(false);
     }
