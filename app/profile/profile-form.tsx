@@ -3,14 +3,12 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { buttonClass, FieldError, inputClass } from "@/components/ui";
-import { useCurrentUser } from "@/components/layout/current-user";
+import { refreshCurrentUser } from "@/components/layout/current-user";
 
 type Fields = Partial<Record<"name" | "timeZone" | "currentPassword" | "newPassword", string>>;
 
 export function ProfileForm({ name, timeZone, timeZones }: { name: string; timeZone: string; timeZones: string[] }) {
   const router = useRouter();
-  // The header shows the name and the footer the zone: ask again after a save (the path does not change).
-  const { refresh: refreshHeader } = useCurrentUser();
   const [errors, setErrors] = useState<Fields>({});
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [pending, setPending] = useState(false);
@@ -43,7 +41,8 @@ export function ProfileForm({ name, timeZone, timeZones }: { name: string; timeZ
       (form.elements.namedItem("newPassword") as HTMLInputElement).value = "";
       setMessage({ kind: "ok", text: newPassword ? "Saved. Your password has been changed." : "Saved." });
       router.refresh();
-      refreshHeader();
+      // The header shows the name and the footer the zone: ask again (the path does not change).
+      refreshCurrentUser();
     } finally {
       setPending(false);
     }

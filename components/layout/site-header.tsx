@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/sign-out-button";
 import { MobileMenu } from "./mobile-menu";
-import { useCurrentUser, type CurrentUser } from "./current-user";
+import { useCurrentUser, useCurrentUserLoader, type CurrentUser } from "./current-user";
 
 type NavLink = { href: string; label: string };
 
@@ -36,7 +36,8 @@ function linksFor(user: CurrentUser | null | undefined): NavLink[] {
  * then filled in with the signed-in user's links once /api/me answers.
  */
 export function SiteHeader() {
-  const { user } = useCurrentUser();
+  useCurrentUserLoader();
+  const user = useCurrentUser();
   const links = linksFor(user);
   return (
     <header className="relative border-b border-slate-200 bg-white">
@@ -61,7 +62,7 @@ export function SiteHeader() {
 
 /** The footer's time-zone note: the signed-in user's zone, or a general line. */
 export function FooterZone() {
-  const { user } = useCurrentUser();
+  const user = useCurrentUser();
   if (!user) return <>times are shown in your time zone</>;
   return (
     <>
