@@ -22,6 +22,7 @@ import { startCalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
 import { seedBenchData } from "./seed";
 import { ensureBuild, signIn, startNext } from "./support";
+import { holdGraceSeconds } from "@/lib/booking/release";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -112,7 +113,7 @@ export async function run() {
       const res = await fetch(`${i % 2 ? b : a}/api/calcom/create-booking`, { method: "POST", headers: { "content-type": "application/json", cookie: student }, body: JSON.stringify({ offeringId: data.write.offeringId, start: data.write.starts[i * 7].toISOString(), timeZone: "UTC" }) });
       holds.push(((await res.json()) as { bookingId: string }).bookingId);
     }
-    await db.booking.updateMany({ where: { id: { in: holds } }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
+    await db.booking.updateMany({ where: { id: { in: holds } }, data: { holdExpiresAt: new Date(Date.now() - (holdGraceSeconds() + 5) * 1000) } }); // past the sweeper's grace period
     const deadline = Date.now() + 30_000;
     let jobs: { status: string; attempts: number }[] = [];
     while (Date.now() < deadline) {
