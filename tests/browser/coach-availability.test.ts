@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPrismaClient, type Db } from "@/lib/db/client";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { checkPage, launchBrowser, signIn } from "../support/browser";
+import { checkPageAtEachWidth, launchBrowser, signIn } from "../support/browser";
 
 const baseUrl = inject("appUrl");
 const MAYA = "maya.coach@coachbook.test";
@@ -70,7 +70,7 @@ describe("coach availability and offerings in the browser", () => {
     await page.getByTestId("slot-preview").waitFor();
     // Cal.com (the emulator) is configured in the browser tier, so the button is live.
     expect(await page.getByTestId("calcom-sync-button").isDisabled()).toBe(false);
-    await checkPage(page, "coach-availability");
+    await checkPageAtEachWidth(page, "coach-availability");
 
     // An overlapping range is refused with a message next to it.
     const monday = page.getByTestId("day-1");
@@ -82,7 +82,7 @@ describe("coach availability and offerings in the browser", () => {
     await bad.getByRole("alert").waitFor();
     expect(await bad.getByRole("alert").textContent()).toBe("Overlaps 09:00–12:00 on Monday.");
     expect(await page.getByTestId("form-error").textContent()).toBe("Please correct the highlighted fields.");
-    await checkPage(page, "coach-availability-errors");
+    await checkPageAtEachWidth(page, "coach-availability-errors");
     await bad.getByRole("button", { name: /Remove Monday range 3/ }).click();
 
     // Add Wednesday 17:00–19:00 and a 5-minute buffer before sessions.
@@ -103,7 +103,7 @@ describe("coach availability and offerings in the browser", () => {
     await page.getByTestId("save-status").getByText("Saved").waitFor();
     expect(await page.getByTestId("form-error").count()).toBe(0);
     await page.waitForLoadState("networkidle"); // the preview refreshes after the save
-    await checkPage(page, "coach-availability-saved");
+    await checkPageAtEachWidth(page, "coach-availability-saved");
 
     await page.reload();
     await wednesday.getByTestId("range").nth(2).waitFor();
@@ -122,7 +122,7 @@ describe("coach availability and offerings in the browser", () => {
   it("creates an offering, lists it with its price in EUR and deactivates it", async () => {
     await page.goto(`${baseUrl}/coach/offerings`);
     await page.getByTestId("offerings-list").waitFor();
-    await checkPage(page, "coach-offerings");
+    await checkPageAtEachWidth(page, "coach-offerings");
 
     await page.fill("#new-title", "Deep dive");
     await page.fill("#new-durationMinutes", "90");
@@ -133,7 +133,7 @@ describe("coach availability and offerings in the browser", () => {
     await page.locator("#new-price-error").waitFor();
     expect(await page.textContent("#new-price-error")).toBe("EUR prices have at most 2 decimals.");
     expect(await page.getAttribute("#new-price", "aria-invalid")).toBe("true");
-    await checkPage(page, "coach-offerings-error");
+    await checkPageAtEachWidth(page, "coach-offerings-error");
     await page.fill("#new-price", "120.00");
     await page.getByRole("button", { name: "Create offering" }).click();
 
@@ -142,26 +142,63 @@ describe("coach availability and offerings in the browser", () => {
     expect(await row.getByTestId("offering-price").textContent()).toBe("€120.00");
     expect(await row.textContent()).toContain("90 min");
     expect(await row.getByTestId("offering-status").textContent()).toBe("Active");
-    await checkPage(page, "coach-offerings-created");
+    await checkPageAtEachWidth(page, "coach-offerings-created");
 
     // Edit in place.
     await row.getByRole("button", { name: "Edit Deep dive" }).click();
     const priceInput = row.getByLabel("Price");
     expect(await priceInput.inputValue()).toBe("120.00");
     await priceInput.fill("130");
-    await checkPage(page, "coach-offerings-editing");
+    await checkPageAtEachWidth(page, "coach-offerings-editing");
     await row.getByRole("button", { name: "Save changes" }).click();
     await row.getByTestId("offering-price").getByText("€130.00").waitFor();
 
     await row.getByRole("button", { name: "Deactivate Deep dive" }).click();
     await row.getByTestId("offering-status").getByText("Inactive").waitFor();
     await row.getByRole("button", { name: "Reactivate Deep dive" }).waitFor();
-    await checkPage(page, "coach-offerings-deactivated");
+    await checkPageAtEachWidth(page, "coach-offerings-deactivated");
 
     // Still listed for the coach after a reload, and hidden from students.
     await page.reload();
     expect(await page.locator('[data-testid=offering-row][data-title="Deep dive"]').getByTestId("offering-status").textContent()).toBe("Inactive");
     await page.goto(`${baseUrl}/coaches/maya-lindqvist`);
     expect(await page.getByTestId("offering-list").textContent()).not.toContain("Deep dive");
+  });
+
+  it("asks the browser's leave-page question on a reload with unsaved changes, and not once they are saved", async () => {
+    await page.goto(`${baseUrl}/coach/availability`);
+    const friday = page.getByTestId("day-5");
+    await friday.getByRole("button", { name: "Add range on Friday" }).waitFor();
+    const rangesBefore = await friday.getByTestId("range").count();
+    await friday.getByRole("button", { name: "Add range on Friday" }).click();
+    await page.getByTestId("save-status").getByText("Unsaved changes").waitFor();
+
+    // "Stay": the reload is cancelled and the unsaved range is still on screen.
+    const dialogs: { type: string }[] = [];
+    page.once("dialog", (dialog) => {
+      dialogs.push({ type: dialog.type() });
+      void dialog.dismiss();
+    });
+    const cancelledReload = page.reload({ timeout: 5_000 }).catch(() => undefined);
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0].type).toBe("beforeunload");
+    await cancelledReload;
+    expect(await page.getByTestId("save-status").textContent()).toContain("Unsaved changes");
+    expect(await friday.getByTestId("range").count()).toBe(rangesBefore + 1);
+
+    // "Leave": the page reloads and the unsaved range is gone.
+    page.once("dialog", (dialog) => {
+      dialogs.push({ type: dialog.type() });
+      void dialog.accept();
+    });
+    await page.reload();
+    expect(dialogs.map((d) => d.type)).toEqual(["beforeunload", "beforeunload"]);
+    await friday.getByRole("button", { name: "Add range on Friday" }).waitFor();
+    expect(await friday.getByTestId("range").count()).toBe(rangesBefore);
+
+    // Nothing unsaved: a reload asks nothing.
+    await page.reload();
+    await friday.getByRole("button", { name: "Add range on Friday" }).waitFor();
+    expect(dialogs).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { checkPage, launchBrowser, signIn } from "../support/browser";
+import { checkPageAtEachWidth, launchBrowser, signIn } from "../support/browser";
 
 const baseUrl = inject("appUrl");
 let browser: Browser;
@@ -38,7 +38,7 @@ describe("Sync with Cal.com in the browser", () => {
     await page.getByTestId("calcom-sync-button").click();
     await page.getByTestId("calcom-sync-status").getByText(/^Synced/).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("calcom-sync-error").count()).toBe(0);
-    await checkPage(page, "coach-calcom-synced");
+    await checkPageAtEachWidth(page, "coach-calcom-synced");
 
     // Students now get this coach's slots from Cal.com.
     const coachPage = await (await page.request.get(`${baseUrl}/coaches/james-carter`)).text();

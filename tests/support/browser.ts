@@ -68,8 +68,30 @@ export async function checkPage(page: Page, name: string) {
   const violations = await axeViolations(page);
   expect(violations, `axe on ${name} at ${width}px:\n${JSON.stringify(violations, null, 1)}`).toEqual([]);
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  expect(scrollWidth, `${name} scrolls sideways at ${width}px`).toBeLessThanOrEqual(innerWidth);
+  if (scrollWidth > innerWidth) {
+    // Name the elements that stick out, so the failure says where to look.
+    const overflowing = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("body *"))
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 8)
+        .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${String(el.getAttribute("class") ?? "").split(" ").slice(0, 4).join(".")} right=${Math.round(el.getBoundingClientRect().right)}`),
+    );
+    expect(scrollWidth, `${name} scrolls sideways at ${width}px; sticking out:\n${overflowing.join("\n")}`).toBeLessThanOrEqual(innerWidth);
+  }
   await screenshot(page, `${name}-${width}`);
+}
+
+/**
+ * checkPage at each of the VIEWPORTS by resizing the same page, for journeys that change data as they go and so
+ * cannot simply be run again on a phone: the state on screen (open editors, inline errors) stays as it is.
+ */
+export async function checkPageAtEachWidth(page: Page, name: string) {
+  const original = page.viewportSize();
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    await checkPage(page, name);
+  }
+  if (original) await page.setViewportSize(original);
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, password: string) {

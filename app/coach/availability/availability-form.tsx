@@ -181,7 +181,8 @@ function RangeRow({ range, label, errors, onChange, onRemove }: RangeRowProps) {
   const errorId = `${range.key}-error`;
   return (
     <div data-testid="range">
-      <div className="flex items-center gap-2">
+      {/* Wraps the remove button under the times where a 390 px phone has no room for all three (date overrides). */}
+      <div className="flex flex-wrap items-center gap-2">
         <label htmlFor={`${range.key}-start`} className="sr-only">
           {label} start
         </label>
@@ -433,7 +434,7 @@ export function AvailabilityForm({ initial, timeZones }: { initial: Availability
                       />
                       <FieldError id={`${override.key}-date-error`} message={dateError} />
                     </div>
-                    <fieldset className="min-w-0 flex-1">
+                    <fieldset className="min-w-0 grow basis-[17rem]">
                       <legend className="text-sm font-medium text-slate-700">Hours</legend>
                       <div className="mt-2 flex flex-wrap gap-4 text-sm">
                         <label className="flex items-center gap-2">
