@@ -51,7 +51,8 @@ describe.each(VIEWPORTS)("accounts in the browser ($name)", (viewport) => {
     await checkPage(page, "coach-dashboard");
 
     await signOut(page);
-    expect(await page.locator("text=Sign in").count()).toBeGreaterThan(0);
+    // The header learns who is signed in from /api/me after the navigation: wait for it to settle.
+    await expect.poll(() => page.locator("text=Sign in").count(), { timeout: 10_000 }).toBeGreaterThan(0);
 
     await signIn(page, baseUrl, email, "a-long-password");
     expect(new URL(page.url()).pathname).toBe("/coach");
