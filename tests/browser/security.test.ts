@@ -66,7 +66,8 @@ describe("security headers and not-found pages over HTTP", () => {
     for (const path of [`/student/bookings/${foreign}`, "/student/bookings/no-such-booking", "/student/bookings/%00", "/coaches/no-such-coach"]) {
       const response = await page.goto(`${baseUrl}${path}`);
       expect(response!.status(), path).toBe(404);
-      await expect(page.getByTestId("not-found").isVisible()).resolves.toBe(true);
+      // The status comes first; the not-found body may still be streaming in: wait for it, do not just peek.
+      await page.getByTestId("not-found").waitFor({ state: "visible", timeout: 15_000 });
     }
     expect(violations).toEqual([]);
   });
