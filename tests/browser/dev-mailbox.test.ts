@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hashPassword } from "@/lib/accounts/service";
 import { createPrismaClient } from "@/lib/db/client";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { launchBrowser, screenshot, signIn } from "../support/browser";
+import { launchBrowser, screenshot, signIn, pickFirstSlot } from "../support/browser";
 
 /** A student books and pays; the confirmation mail (with its invite) shows up in /dev/mail. */
 const baseUrl = inject("appUrl");
@@ -25,19 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-async function pickFirstSlot(p: Page) {
-  for (let week = 0; week < 4; week++) {
-    await p.waitForSelector("[data-testid=slot], [data-testid=no-slots]", { timeout: 20_000 });
-    const slot = p.getByTestId("slot").first();
-    if (await slot.count()) {
-      await slot.click();
-      return slot.getAttribute("data-start");
-    }
-    await p.getByTestId("next-week").click();
-  }
-  throw new Error("no free slot in four weeks");
-}
 
 describe("dev mailbox", () => {
   it("shows the booking confirmation with the time in the student's zone and a REQUEST invite", async () => {

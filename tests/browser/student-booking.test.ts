@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
-import { checkPage, fillSignIn, launchBrowser, newViewportContext, screenshot, signIn, signOut, VIEWPORTS } from "../support/browser";
+import { checkPage, fillSignIn, launchBrowser, newViewportContext, screenshot, signIn, signOut, VIEWPORTS, pickFirstSlot } from "../support/browser";
 
 const baseUrl = inject("appUrl");
 const stripeUrl = inject("integrationUrls").stripe;
@@ -16,19 +16,6 @@ afterAll(async () => {
 });
 
 /** Opens the first day with free times (the picker does) and picks its first slot, moving on a week when empty. */
-async function pickFirstSlot(p: Page) {
-  for (let week = 0; week < 4; week++) {
-    await p.waitForSelector("[data-testid=slot], [data-testid=no-slots]", { timeout: 20_000 });
-    const slot = p.getByTestId("slot").first();
-    if (await slot.count()) {
-      await slot.click();
-      return (await slot.getAttribute("data-start"))!;
-    }
-    await p.getByTestId("next-week").click();
-  }
-  throw new Error("no free slot in four weeks");
-}
-
 async function openIntroCallPicker(p: Page) {
   await p.goto(`${baseUrl}/coaches/maya-lindqvist`);
   await p.locator("li", { hasText: "Intro call" }).getByRole("link", { name: /Book/ }).click();

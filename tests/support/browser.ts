@@ -118,3 +118,17 @@ export async function signOut(page: Page) {
   await openMenuIfCollapsed(page);
   await Promise.all([page.waitForURL((url) => url.pathname === "/", { timeout: 20_000 }), page.locator("button:visible", { hasText: "Sign out" }).click()]);
 }
+
+/** On the slot picker: clicks the first free slot, moving week by week (up to four); returns its start instant. */
+export async function pickFirstSlot(p: Page): Promise<string> {
+  for (let week = 0; week < 4; week++) {
+    await p.waitForSelector("[data-testid=slot], [data-testid=no-slots]", { timeout: 20_000 });
+    const slot = p.getByTestId("slot").first();
+    if (await slot.count()) {
+      await slot.click();
+      return (await slot.getAttribute("data-start"))!;
+    }
+    await p.getByTestId("next-week").click();
+  }
+  throw new Error("no free slot in four weeks");
+}
