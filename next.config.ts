@@ -10,6 +10,14 @@ const nextConfig: NextConfig = {
   // `npm run build` and `npm test` run `tsc --noEmit` over the whole repo (app, lib, tests, scripts) first, so
   // Next's own, narrower pass is skipped.
   typescript: { ignoreBuildErrors: true },
+  // The coach list's later pages used to be "/?page=N"; they are "/page/N" now, so each can be cached.
+  async redirects() {
+    return [{ source: "/", has: [{ type: "query", key: "page", value: "(?<page>[0-9]{1,5})" }], destination: "/page/:page", permanent: true }];
+  },
+  // The landing page is the coach list's page 1, rendered on demand and cached (app/page/[page]/page.tsx).
+  async rewrites() {
+    return { beforeFiles: [{ source: "/", destination: "/page/1" }], afterFiles: [], fallback: [] };
+  },
   // Every response (pages, API, static files). Pages also get a nonce CSP from proxy.ts; API answers a strict one.
   async headers() {
     return [

@@ -2,13 +2,14 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { authSecret } from "@/lib/env";
 import { requestIdFrom } from "@/lib/http/request-id";
-import { baseSecurityHeaders, newNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
+import { baseSecurityHeaders, isStaticPage, newNonce, pageContentSecurityPolicy, staticPageContentSecurityPolicy } from "@/lib/http/security-headers";
 
 /**
  * Runs before every page: a per-request CSP nonce (Next.js reads it from the request's CSP header and puts it on
  * its scripts), and the first gate for role pages: a real HTTP redirect before any rendering (signed out ->
  * /signin, wrong role -> /forbidden). The page layouts check again on the server; API routes answer 401/403 JSON
- * themselves.
+ * themselves. The public pages served from Next's page cache (isStaticPage) get a fixed CSP without nonce instead:
+ * cached HTML cannot carry a per-request nonce (docs/SECURITY.md). Every other page must render per request.
  */
 const AREAS: { prefix: string; role: "COACH" | "STUDENT" | "ADMIN" }[] = [
   { prefix: "/admin", role: "ADMIN" },
@@ -17,8 +18,10 @@ const AREAS: { prefix: string; role: "COACH" | "STUDENT" | "ADMIN" }[] = [
 ];
 
 export async function proxy(req: NextRequest) {
-  const nonce = newNonce();
-  const csp = pageContentSecurityPolicy(nonce);
+  const { pathname, search } = req.nextUrl;
+  const cached = isStaticPage(pathname);
+  const nonce = cached ? null : newNonce();
+  const csp = nonce ? pageContentSecurityPolicy(nonce) : staticPageContentSecurityPolicy();
   // Pages get a request id too (API routes make their own in lib/http/route.ts).
   const requestId = requestIdFrom(req.headers);
   const secure = (response: NextResponse) => {
@@ -27,7 +30,6 @@ export async function proxy(req: NextRequest) {
     for (const [key, value] of Object.entries(baseSecurityHeaders())) response.headers.set(key, value);
     return response;
   };
-  const { pathname, search } = req.nextUrl;
   const area = AREAS.find((a) => pathname === a.prefix || pathname.startsWith(`${a.prefix}/`));
   if (area) {
     const token = await getToken({ req, secret: authSecret() });
@@ -39,8 +41,14 @@ export async function proxy(req: NextRequest) {
     if (token.role !== area.role) return secure(NextResponse.redirect(new URL("/forbidden", req.url)));
   }
   const headers = new Headers(req.headers);
-  headers.set("x-nonce", nonce);
-  headers.set("Content-Security-Policy", csp);
+  if (nonce) {
+    headers.set("x-nonce", nonce);
+    headers.set("Content-Security-Policy", csp);
+  } else {
+    // Next.js takes a nonce from the request's CSP header: a client-sent one must not reach a cached page.
+    headers.delete("x-nonce");
+    headers.delete("Content-Security-Policy");
+  }
   headers.set("x-request-id", requestId);
   return secure(NextResponse.next({ request: { headers } }));
 }

@@ -22,6 +22,8 @@ import { startCalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
 import { seedBenchData } from "./seed";
 import { ensureBuild, signIn, startNext } from "./support";
+import { holdGraceSeconds } from "@/lib/booking/release";
+import { JOB } from "@/lib/jobs/kinds";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -112,16 +114,17 @@ export async function run() {
       const res = await fetch(`${i % 2 ? b : a}/api/calcom/create-booking`, { method: "POST", headers: { "content-type": "application/json", cookie: student }, body: JSON.stringify({ offeringId: data.write.offeringId, start: data.write.starts[i * 7].toISOString(), timeZone: "UTC" }) });
       holds.push(((await res.json()) as { bookingId: string }).bookingId);
     }
-    await db.booking.updateMany({ where: { id: { in: holds } }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
+    await db.booking.updateMany({ where: { id: { in: holds } }, data: { holdExpiresAt: new Date(Date.now() - (holdGraceSeconds() + 5) * 1000) } }); // past the sweeper's grace period
     const deadline = Date.now() + 30_000;
     let jobs: { status: string; attempts: number }[] = [];
     while (Date.now() < deadline) {
       const released = await db.booking.count({ where: { id: { in: holds }, status: { not: "PENDING_PAYMENT" } } });
-      jobs = await db.job.findMany({ where: { kind: "stripe.expire-checkout" }, select: { status: true, attempts: true } });
+      // Each release is a booking.expire-hold job (it expires the Checkout Session at Stripe itself, lib/booking/release.ts).
+      jobs = await db.job.findMany({ where: { kind: JOB.bookingExpireHold }, select: { status: true, attempts: true } });
       if (released === holds.length && jobs.length === holds.length && jobs.every((j) => j.status === "DONE")) break;
       await sleep(500);
     }
-    check(jobs.length === holds.length && jobs.every((j) => j.status === "DONE" && j.attempts === 1), `8 released holds -> ${jobs.length} expiry jobs, all DONE with one attempt each (${JSON.stringify(jobs.map((j) => `${j.status}/${j.attempts}`))})`);
+    check(jobs.length === holds.length && jobs.every((j) => j.status === "DONE" && j.attempts === 1), `8 released holds -> ${jobs.length} hold-expiry jobs, all DONE with one attempt each (${JSON.stringify(jobs.map((j) => `${j.status}/${j.attempts}`))})`);
     await db.$disconnect();
   } finally {
     for (const server of servers) server.kill("SIGTERM");

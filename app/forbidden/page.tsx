@@ -1,6 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+// Rendered per request like every page outside proxy.ts's STATIC_PAGES: those pages get a per-request nonce CSP,
+// which prerendered HTML could not carry.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Not allowed" };
 
 export default function ForbiddenPage() {

@@ -4,6 +4,9 @@ import { requirePageUser } from "@/lib/auth/session";
 import { supportedTimeZones } from "@/lib/time/zones";
 import { ProfileForm } from "./profile-form";
 
+// Per request: it reads the session, and pages outside proxy.ts's cached public ones carry a per-request CSP nonce.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Profile" };
 
 export default async function ProfilePage() {

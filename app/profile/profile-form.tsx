@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { buttonClass, FieldError, inputClass } from "@/components/ui";
+import { refreshCurrentUser } from "@/components/layout/current-user";
 
 type Fields = Partial<Record<"name" | "timeZone" | "currentPassword" | "newPassword", string>>;
 
@@ -40,6 +41,8 @@ export function ProfileForm({ name, timeZone, timeZones }: { name: string; timeZ
       (form.elements.namedItem("newPassword") as HTMLInputElement).value = "";
       setMessage({ kind: "ok", text: newPassword ? "Saved. Your password has been changed." : "Saved." });
       router.refresh();
+      // The header shows the name and the footer the zone: ask again (the path does not change).
+      refreshCurrentUser();
     } finally {
       setPending(false);
     }

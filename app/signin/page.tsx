@@ -4,6 +4,9 @@ import { redirect } from "next/navigation";
 import { getSessionUser, homeFor, safeCallbackPath } from "@/lib/auth/session";
 import { SignInForm } from "./sign-in-form";
 
+// Per request: it reads the session, and pages outside proxy.ts's cached public ones carry a per-request CSP nonce.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {

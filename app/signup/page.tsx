@@ -4,6 +4,9 @@ import { getSessionUser, homeFor, safeCallbackPath } from "@/lib/auth/session";
 import { supportedTimeZones } from "@/lib/time/zones";
 import { SignUpForm } from "./sign-up-form";
 
+// Per request: it reads the session, and pages outside proxy.ts's cached public ones carry a per-request CSP nonce.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Sign up" };
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {

@@ -35,9 +35,12 @@ async function createRemote(booking: Booking, eventTypeId: number): Promise<Calc
   });
 }
 
-/** Creates the pending Cal.com booking of a fresh hold; returns its uid, or null for a coach not on Cal.com. */
-export async function createPendingCalcomBooking(booking: Booking): Promise<string | null> {
-  const eventTypeId = await eventTypeFor(booking);
+/**
+ * Creates the pending Cal.com booking of a fresh hold; returns its uid, or null for a coach not on Cal.com.
+ * `knownEventTypeId`: the offering's event type when the caller read the offering in this request (no second read).
+ */
+export async function createPendingCalcomBooking(booking: Booking, knownEventTypeId?: number | null): Promise<string | null> {
+  const eventTypeId = knownEventTypeId === undefined ? await eventTypeFor(booking) : calcomConfigured() ? knownEventTypeId : null;
   if (!eventTypeId) return null;
   const remote = await createRemote(booking, eventTypeId);
   await db.booking.update({ where: { id: booking.id }, data: { calcomBookingUid: remote.uid, calcomStatus: remote.status } });

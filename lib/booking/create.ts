@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -10,7 +11,7 @@ import { MAX_LIVE_HOLDS_PER_STUDENT, rateLimitsEnabled } from "@/lib/rate-limit/
 import { timeZoneSchema } from "@/lib/time/zones";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
-import { holdSlot } from "./hold";
+import { holdSlotWithOffering } from "./hold";
 import { findLiveHold } from "./live-holds";
 import { releaseHold } from "./release";
 
@@ -39,11 +40,10 @@ export interface CreatedBooking {
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
   if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
-  const resumed = await findLiveHold(student.id, input.offeringId, new Date(input.start));
-  if (resumed) return resumed;
   const capped = rateLimitsEnabled(); // RATE_LIMITS=off (load tests) lifts the cap too
-  if (capped) await assertHoldCap(student.id);
-  const hold = await holdSlot({
+  const resumed = capped ? await resumeOrAssertHoldCap(student.id, input.offeringId, new Date(input.start)) : await findLiveHold(student.id, input.offeringId, new Date(input.start));
+  if (resumed) return resumed;
+  const { booking: hold, offering } = await holdSlotWithOffering({
     studentId: student.id,
     offeringId: input.offeringId,
     start: new Date(input.start),
@@ -61,7 +61,7 @@ export async function createBooking(student: { id: string; email: string }, inpu
     throw await holdCapError(student.id);
   }
   try {
-    await createPendingCalcomBooking(hold);
+    await createPendingCalcomBooking(hold, offering.calcomEventTypeId);
   } catch (error) {
     // A definitive refusal (the time is taken in Cal.com, or outside its notice window) is the student's answer:
     // a 409 with the reason, not a 503 that invites endless retries.
@@ -79,17 +79,29 @@ export async function createBooking(student: { id: string; email: string }, inpu
   try {
     const session = await createCheckoutSession(hold, student, e.APP_URL);
     if (!session.url) throw new AppError("UPSTREAM_ERROR", "Stripe returned no checkout URL.");
-    await db.$transaction([
-      db.booking.update({ where: { id: hold.id }, data: { stripeCheckoutSessionId: session.id, checkoutUrl: session.url } }),
-      db.payment.create({
-        data: { bookingId: hold.id, amountMinor: hold.priceMinor, currency: hold.currency, status: "PENDING", stripeCheckoutSessionId: session.id },
-      }),
-    ]);
+    await recordCheckout(hold, session.id, session.url);
     return { bookingId: hold.id, checkoutUrl: session.url, holdExpiresAt: hold.holdExpiresAt!.toISOString(), amountMinor: hold.priceMinor, currency: hold.currency };
   } catch (error) {
     await undo("The payment could not be started.");
     throw error instanceof AppError ? error : new AppError("UPSTREAM_ERROR", "The payment could not be started. Please try again.");
   }
+}
+
+/**
+ * The Checkout Session on the hold and its PENDING payment row, in ONE statement (so one round trip instead of a
+ * BEGIN/UPDATE/INSERT/COMMIT batch; a single statement is atomic just the same). Raw SQL, so it sets what Prisma
+ * would: the payment's id (a UUID, as the job queue's raw insert does) and both updated_at columns. No payment is
+ * written when the hold row is gone, and that is an error here (the caller undoes the hold).
+ */
+async function recordCheckout(hold: { id: string; priceMinor: number; currency: string }, sessionId: string, checkoutUrl: string) {
+  const inserted = await db.$executeRaw`
+    WITH held AS (
+      UPDATE bookings SET stripe_checkout_session_id = ${sessionId}, checkout_url = ${checkoutUrl}, updated_at = now()
+      WHERE id = ${hold.id}
+      RETURNING id)
+    INSERT INTO payments (id, booking_id, status, amount_minor, currency, stripe_checkout_session_id, updated_at)
+    SELECT ${randomUUID()}, held.id, 'PENDING'::"PaymentStatus", ${hold.priceMinor}, ${hold.currency}, ${sessionId}, now() FROM held`;
+  if (inserted !== 1) throw new Error(`hold ${hold.id} vanished before its checkout was recorded`);
 }
 
 const liveHolds = (studentId: string) => ({ studentId, status: "PENDING_PAYMENT" as const, holdExpiresAt: { gt: new Date() } });
@@ -105,9 +117,26 @@ async function holdCapError(studentId: string) {
   );
 }
 
-/** Caps a student's live unpaid holds, so one account cannot hold a coach's whole calendar. */
-async function assertHoldCap(studentId: string) {
-  if ((await db.booking.count({ where: liveHolds(studentId) })) >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(studentId);
+// While the cap holds a student has at most MAX_LIVE_HOLDS_PER_STUDENT live holds (a few more for an instant when
+// requests race); reading a little past it is enough to find the one to resume and to count up to the cap.
+const LIVE_HOLDS_READ = MAX_LIVE_HOLDS_PER_STUDENT + 8;
+
+/**
+ * One read for two questions: the student's live hold on exactly this slot, if any (a repeated "Continue to
+ * payment" resumes it, even at the cap: findLiveHold's rule), else the cap on live unpaid holds, so one account
+ * cannot hold a coach's whole calendar (429 at the cap).
+ */
+async function resumeOrAssertHoldCap(studentId: string, offeringId: string, start: Date): Promise<CreatedBooking | null> {
+  const live = await db.booking.findMany({
+    where: liveHolds(studentId),
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: LIVE_HOLDS_READ,
+    select: { id: true, offeringId: true, startsAt: true, checkoutUrl: true, holdExpiresAt: true, priceMinor: true, currency: true },
+  });
+  const same = live.find((b) => b.offeringId === offeringId && b.startsAt.getTime() === start.getTime() && b.checkoutUrl && b.holdExpiresAt);
+  if (same) return { bookingId: same.id, checkoutUrl: same.checkoutUrl!, holdExpiresAt: same.holdExpiresAt!.toISOString(), amountMinor: same.priceMinor, currency: same.currency };
+  if (live.length >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(studentId);
+  return null;
 }
 
 async function withinHoldCap(studentId: string, holdId: string) {

@@ -5,7 +5,7 @@ import { isExclusionViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import type { Booking } from "@/lib/generated/prisma/client";
 import { snapshotPolicy } from "./policy";
-import { loadOfferingRules } from "./rules";
+import { loadOfferingRules, type OfferingRow } from "./rules";
 
 export interface HoldInput {
   studentId: string;
@@ -21,6 +21,11 @@ export interface HoldInput {
  * constraint settles races: of two students inserting the same slot at once, exactly one insert succeeds.
  */
 export async function holdSlot(input: HoldInput, now = new Date()): Promise<Booking> {
+  return (await holdSlotWithOffering(input, now)).booking;
+}
+
+/** The same, also returning the offering it read (createBooking needs its Cal.com event type: no second read). */
+export async function holdSlotWithOffering(input: HoldInput, now = new Date()): Promise<{ booking: Booking; offering: OfferingRow }> {
   const dayMs = 24 * 3600 * 1000;
   const { offering, coach, rules } = await loadOfferingRules(
     db,
@@ -35,7 +40,7 @@ export async function holdSlot(input: HoldInput, now = new Date()): Promise<Book
   const end = addMinutes(input.start, offering.durationMinutes);
   const blocked = blockedRange(input.start, end, coach.bufferBeforeMinutes, coach.bufferAfterMinutes);
   try {
-    return await db.booking.create({
+    const booking = await db.booking.create({
       data: {
         coachId: coach.id,
         studentId: input.studentId,
@@ -53,6 +58,7 @@ export async function holdSlot(input: HoldInput, now = new Date()): Promise<Book
         policy: snapshotPolicy(coach),
       },
     });
+    return { booking, offering };
   } catch (error) {
     if (isExclusionViolation(error)) throw new AppError("SLOT_TAKEN", "Someone just took this slot. Please pick another time.");
     throw error;

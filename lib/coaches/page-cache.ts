@@ -1,4 +1,4 @@
-import { revalidateTag, unstable_cache } from "next/cache";
+import { revalidatePath, revalidateTag, unstable_cache } from "next/cache";
 import { log } from "@/lib/log";
 
 /**
@@ -27,13 +27,17 @@ export function cachedPageData<A extends (string | number)[], R>(name: string, r
 }
 
 /**
- * Drops the cached page data of a coach (and the list). Called after the change is committed. Outside a Next.js
+ * Drops the cached page data and the cached pages of a coach (and the list). Called after the change is committed. Outside a Next.js
  * request (tests, the job runner) there is no page cache to drop, so nothing happens.
  */
 export function revalidateCoachPages(slug: string | null | undefined): void {
   try {
     revalidateTag(COACH_LIST_TAG, { expire: 0 });
     if (slug) revalidateTag(coachPageTag(slug), { expire: 0 });
+    // The pages themselves are cached whole (ISR, app/page/[page] and app/coaches/[slug]); expiring their paths
+    // makes the next visit render them again at once instead of being served the old page while it regenerates.
+    revalidatePath("/page/[page]", "page");
+    if (slug) revalidatePath(`/coaches/${slug}`);
   } catch (error) {
     log.debug("coach page cache not revalidated (no Next.js request context)", { slug, error: error instanceof Error ? error.message : String(error) });
   }

@@ -40,6 +40,33 @@ describe("security headers and not-found pages over HTTP", () => {
     expect(violations).toEqual([]);
   });
 
+  it("the cached public pages: a CSP without nonce that Next's scripts satisfy, served from the page cache, the header filled in by the browser", async () => {
+    const coach = "/coaches/maya-lindqvist";
+    for (const path of ["/", coach]) {
+      const response = await page.goto(`${baseUrl}${path}`);
+      expect(response!.status(), path).toBe(200);
+      const csp = response!.headers()["content-security-policy"];
+      expect(csp, path).toMatch(/script-src 'self' 'unsafe-inline'(;|$)/);
+      expect(csp, path).not.toContain("nonce-");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      // Hydrated (the header's account part comes from /api/me after hydration).
+      await page.getByRole("link", { name: "Sign up" }).first().waitFor();
+      // The second answer comes from Next's page cache.
+      const again = await fetch(`${baseUrl}${path}`);
+      expect(again.headers.get("x-nextjs-cache"), path).toMatch(/HIT|STALE/);
+    }
+    await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
+    await page.goto(`${baseUrl}${coach}`);
+    await expect.poll(() => page.getByTestId("signed-in-as").textContent()).toContain("STUDENT");
+    expect(await page.getByRole("link", { name: "My bookings" }).count()).toBeGreaterThan(0);
+    // The cached HTML itself names no one.
+    expect(await (await fetch(`${baseUrl}${coach}`)).text()).not.toContain("signed-in-as");
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.getByRole("link", { name: "Sign up" }).first().waitFor();
+    expect(violations).toEqual([]);
+  });
+
   it("API answers carry the headers, a deny-all CSP and X-Request-Id", async () => {
     const response = await fetch(`${baseUrl}/api/calcom/available-slots`);
     expect(response.status).toBe(400);

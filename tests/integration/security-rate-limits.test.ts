@@ -95,6 +95,10 @@ describe("create-booking", () => {
     expect(Number(refusedHold.headers.get("retry-after"))).toBeLessThanOrEqual(30 * 60);
     refused.liveHoldCap = (refused.liveHoldCap ?? 0) + 1;
     expect(await db.booking.count({ where: { studentId: student.id } })).toBe(MAX_LIVE_HOLDS_PER_STUDENT);
+    // At the cap, "Continue to payment" again on a slot the student holds resumes that hold (not a 429).
+    const resumed = await book(11);
+    expect(resumed.status).toBe(201);
+    expect((await resumed.json()).bookingId).toBe(held[1]);
     await db.booking.update({ where: { id: held[0] }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
     expect((await book(21)).status).toBe(201);
   });

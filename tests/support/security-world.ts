@@ -60,6 +60,7 @@ const slotQuery = (w: World) =>
 
 let slot = 0;
 export const API_ROUTES: ApiRow[] = [
+  { name: "who is signed in", method: "GET", path: () => "/api/me", handler: async () => (await import("@/app/api/me/route")).GET as RouteHandler, expect: everyone(200) },
   {
     name: "sign up", method: "POST", path: () => "/api/accounts", handler: async () => (await import("@/app/api/accounts/route")).POST as RouteHandler,
     body: () => ({ role: "STUDENT", name: "New Person", email: `new-${Date.now()}-${slot++}@example.com`, password: "long-enough-pw", timeZone: "UTC" }),
@@ -159,7 +160,8 @@ const coachPage = { anonymous: "signin", studentA: "forbidden", studentB: "forbi
 const adminPage = { anonymous: "signin", studentA: "forbidden", studentB: "forbidden", coachA: "forbidden", coachB: "forbidden", admin: "ok" } as const;
 
 export const PAGES: PageRow[] = [
-  { name: "/", page: async () => (await import("@/app/page")).default as never, props: () => ({}), expect: open() },
+  { name: "/ (coach list page 1)", page: async () => (await import("@/app/page/[page]/page")).default as never, props: () => ({ params: { page: "1" } }), expect: open() },
+  { name: "/page/[not a page]", page: async () => (await import("@/app/page/[page]/page")).default as never, props: () => ({ params: { page: "02" } }), expect: open("notFound") },
   { name: "/signin", page: async () => (await import("@/app/signin/page")).default as never, props: () => ({ searchParams: {} }), expect: { ...open("home"), anonymous: "ok" } },
   { name: "/signup", page: async () => (await import("@/app/signup/page")).default as never, props: () => ({}), expect: { ...open("home"), anonymous: "ok" } },
   { name: "/forbidden", page: async () => (await import("@/app/forbidden/page")).default as never, props: () => ({}), expect: open() },

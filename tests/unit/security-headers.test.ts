@@ -12,8 +12,8 @@ function cspOf(response: Response) {
 
 describe("security headers", () => {
   it("pages: a fresh nonce CSP per request, given to Next.js on the request, plus the fixed headers", async () => {
-    const first = await proxy(new NextRequest("http://localhost/coaches/anna"));
-    const second = await proxy(new NextRequest("http://localhost/"));
+    const first = await proxy(new NextRequest("http://localhost/coaches/anna/book"));
+    const second = await proxy(new NextRequest("http://localhost/signin"));
     const csp = cspOf(first);
     const nonce = csp["script-src"].find((v: string) => v.startsWith("'nonce-"))!;
     expect(nonce).toMatch(/^'nonce-[A-Za-z0-9+/=]{20,}'$/);
@@ -31,6 +31,29 @@ describe("security headers", () => {
     expect(first.headers.get("x-content-type-options")).toBe("nosniff");
     expect(first.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.headers.get("x-middleware-request-x-request-id")).toBe(first.headers.get("x-request-id"));
+  });
+
+  it("cached public pages: a fixed CSP without nonce (cached HTML cannot carry one); a client-sent CSP header is dropped", async () => {
+    for (const path of ["/", "/page/2", "/coaches/anna"]) {
+      const request = new NextRequest(`http://localhost${path}`, { headers: { "content-security-policy": "script-src 'nonce-chosen-by-client'", "x-nonce": "chosen-by-client" } });
+      const response = await proxy(request);
+      const csp = cspOf(response);
+      expect(csp["script-src"], path).toEqual(["'self'", "'unsafe-inline'"]);
+      expect(csp["frame-ancestors"]).toEqual(["'none'"]);
+      expect(csp["object-src"]).toEqual(["'none'"]);
+      expect(csp["base-uri"]).toEqual(["'self'"]);
+      expect(csp["form-action"]).toEqual(["'self'"]);
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      // Next.js would take a nonce from these request headers into the cached HTML: they are removed.
+      const overridden = (response.headers.get("x-middleware-override-headers") ?? "").split(",");
+      expect(overridden).not.toContain("content-security-policy");
+      expect(overridden).not.toContain("x-nonce");
+      expect(response.headers.get("x-middleware-request-x-nonce")).toBeNull();
+    }
+    // Deeper paths under a coach (the picker) and everything else keep the nonce.
+    for (const path of ["/coaches/anna/book", "/profile", "/no-such-page", "/page/2/x"]) {
+      expect(cspOf(await proxy(new NextRequest(`http://localhost${path}`)))["script-src"].some((v: string) => v.startsWith("'nonce-")), path).toBe(true);
+    }
   });
 
   it("pages: redirects of the role gate carry the headers too", async () => {

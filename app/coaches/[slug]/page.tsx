@@ -7,7 +7,11 @@ import { isPlausibleId, pageParam } from "@/lib/http/pages";
 import { bookingPickerPath } from "@/lib/booking/picker-path";
 import { formatMoney } from "@/lib/money";
 
-export const dynamic = "force-dynamic";
+// Rendered on a slug's first visit, then served from Next's page cache: regenerated in the background at most every
+// 30 s (PAGE_DATA_REVALIDATE_SECONDS; segment config must be a literal) and dropped at once when the coach changes
+// (the data's tags, lib/coaches/page-cache.ts). No session or request data is read here (see app/layout.tsx).
+export const revalidate = 30;
+export const generateStaticParams = async (): Promise<{ slug: string }[]> => [];
 
 type Props = { params: Promise<{ slug: string }> };
 

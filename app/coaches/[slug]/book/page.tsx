@@ -8,6 +8,9 @@ import { formatMoney } from "@/lib/money";
 import { isValidTimeZone, supportedTimeZones } from "@/lib/time/zones";
 import { SlotPicker } from "./slot-picker";
 
+// Per request: it reads the session, and pages outside proxy.ts's cached public ones carry a per-request CSP nonce.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Book a session" };
 
 type Props = { params: Promise<{ slug: string }>; searchParams: Promise<{ offering?: string; start?: string; tz?: string }> };

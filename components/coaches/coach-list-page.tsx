@@ -3,13 +3,11 @@ import { EmptyState } from "@/components/ui";
 import { listCoaches } from "@/lib/coaches/queries";
 import { formatMoney } from "@/lib/money";
 
-export const dynamic = "force-dynamic";
+/** Page 1 is "/", later pages "/page/N" (path segments, not ?page=, so every list page can be served from the page cache). */
+export const coachListPath = (page: number) => (page <= 1 ? "/" : `/page/${page}`);
 
-type Props = { searchParams: Promise<{ page?: string }> };
-
-export default async function HomePage({ searchParams }: Props) {
-  const requested = Number((await searchParams).page ?? "1");
-  const page = Number.isInteger(requested) && requested >= 1 && requested <= 10_000 ? requested : 1;
+/** The landing page's coach list, one page of it (app/page.tsx and app/page/[page]/page.tsx). */
+export async function CoachListPage({ page }: { page: number }) {
   const { coaches, hasNextPage } = await listCoaches(page);
   return (
     <div>
@@ -44,14 +42,14 @@ export default async function HomePage({ searchParams }: Props) {
       {page > 1 || hasNextPage ? (
         <nav aria-label="Coach list pages" className="mt-6 flex justify-between text-sm">
           {page > 1 ? (
-            <Link href={page === 2 ? "/" : `/?page=${page - 1}`} className="text-brand-700 hover:underline">
+            <Link href={coachListPath(page - 1)} className="text-brand-700 hover:underline">
               ← Previous
             </Link>
           ) : (
             <span />
           )}
           {hasNextPage ? (
-            <Link href={`/?page=${page + 1}`} className="text-brand-700 hover:underline">
+            <Link href={coachListPath(page + 1)} className="text-brand-700 hover:underline">
               Next →
             </Link>
           ) : null}
