@@ -54,6 +54,15 @@ describe("security headers and not-found pages over HTTP", () => {
       // The second answer comes from Next's page cache.
       const again = await fetch(`${baseUrl}${path}`);
       expect(again.headers.get("x-nextjs-cache"), path).toMatch(/HIT|STALE/);
+      // Cached on the server only: browsers and CDNs must ask each time (Next's own ISR header carries a year of
+      // stale-while-revalidate, which Chrome honoured with stale pages and a background request hanging ~30 s).
+      expect(again.headers.get("cache-control"), path).toBe("public, no-cache");
+      // Asking again is cheap: the page cache answers, with an ETag for conditional requests.
+      expect(again.headers.get("etag"), path).toBeTruthy();
+      // The title is in the head, not streamed in later (htmlLimitedBots in next.config.ts).
+      const html = await again.text();
+      expect(html.indexOf("<title>"), path).toBeGreaterThan(-1);
+      expect(html.indexOf("<title>"), path).toBeLessThan(html.indexOf("</head>"));
     }
     await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
     await page.goto(`${baseUrl}${coach}`);
