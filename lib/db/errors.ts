@@ -20,7 +20,7 @@ export const isUniqueViolation = (error: unknown) => sqlState(error) === "23505"
  * - Prisma: connection codes (P1001 unreachable, P1002/P1008 timed out, P1017 closed, P2024 pool timeout, P2037
  *   too many connections), the driver adapter's connection kinds (a raw query reports them under P2010), and
  *   PrismaClientInitializationError;
- * - socket errors (ECONNREFUSED, ENOTFOUND, ECONNRESET, ETIMEDOUT, ...);
+ * - socket errors thrown as they are, as pg does (ECONNREFUSED, ENOTFOUND, ECONNRESET, ETIMEDOUT, ...);
  * - PostgreSQL refusing connections: SQLSTATE class 08, 57P01-57P03 (shutting down, starting up), 53300;
  * - pg's own connection errors, which carry no code, only these messages.
  */
@@ -31,16 +31,9 @@ const UNREACHABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
 const PG_CONNECTION_MESSAGES = /^(Connection terminated unexpectedly|Connection terminated due to connection timeout|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
 
 export function isDatabaseUnreachable(error: unknown): boolean {
-  // Wrapped errors (a `cause` chain) count too; a few levels are plenty.
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (unreachableItself(current)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-function unreachableItself(error: unknown): boolean {
+  // The error itself only, not its `cause` chain: Prisma and pg throw these unwrapped, while a failed fetch to
+  // Cal.com or Stripe is a TypeError("fetch failed") whose cause is the same kind of ECONNREFUSED; that one is
+  // an outside service failing, not our database.
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (UNREACHABLE_PRISMA_CODES.has(error.code)) return true;

@@ -29,7 +29,6 @@ const UNREACHABLE: [string, unknown][] = [
   ["pg-pool: no connection within the timeout", new Error("timeout exceeded when trying to connect")],
   ["pg DatabaseError 57P03 (starting up)", withCode("the database system is starting up", "57P03", { severity: "FATAL" })],
   ["pg DatabaseError 53300 (too many clients)", withCode("sorry, too many clients already", "53300", { severity: "FATAL" })],
-  ["a wrapper whose cause is ECONNREFUSED", new Error("rate limiter store failed", { cause: withCode("connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED") })],
 ];
 
 const NOT_UNREACHABLE: [string, unknown][] = [
@@ -38,6 +37,7 @@ const NOT_UNREACHABLE: [string, unknown][] = [
   ["an input error passed through (22P02)", known("P2010", adapter({ kind: "postgres", originalCode: "22P02" }))],
   ["a pg DatabaseError 23505", withCode("duplicate key", "23505", { severity: "ERROR" })],
   ["a plain Error", new Error("boom")],
+  ["a failed fetch to an outside service (its cause is ECONNREFUSED)", new TypeError("fetch failed", { cause: withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED") })],
   ["an AppError", new AppError("CONFLICT", "taken")],
   ["a string", "Connection terminated unexpectedly"],
   ["undefined", undefined],
