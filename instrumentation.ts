@@ -1,3 +1,5 @@
+import type { Instrumentation } from "next";
+
 /** Next.js start-up hook: the Node.js server process also runs the background worker (hold expiry, outbox jobs). */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -17,3 +19,10 @@ export async function register() {
   const { startWorker } = await import("@/lib/jobs/worker");
   startWorker();
 }
+
+/** Errors that escape a page render: one pino line with the request id, route and stack (lib/http/render-errors.ts). */
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logRequestError } = await import("@/lib/http/render-errors");
+  await logRequestError(error, request, context);
+};

@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   UPSTREAM_UNAVAILABLE: 503,
   // Not ready yet (e.g. a refund event for a payment we have not recorded): the sender should retry later.
   RETRY_LATER: 503,
+  // Our own database cannot be reached right now (lib/db/errors.ts isDatabaseUnreachable); comes with Retry-After.
+  SERVICE_UNAVAILABLE: 503,
   // Cal.com refused the booking for good (the time is taken there, or outside the notice window).
   CALENDAR_REFUSED: 409,
   INTERNAL: 500,

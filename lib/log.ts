@@ -1,10 +1,11 @@
 import pino from "pino";
-import { currentRequestContext } from "@/lib/http/request-context";
+import { currentRequestId } from "@/lib/http/request-context";
 
 /**
  * Structured logging with pino: JSON lines, errors serialized with stack and cause, secrets redacted twice
  * (by field name through pino's `redact`, and by pattern over the whole line, so a token inside an error message
- * or URL is masked too). Lines written during a request carry its `requestId` (lib/http/request-context.ts).
+ * or URL is masked too). Lines written during a request carry its `requestId`: API routes and page renders alike
+ * (lib/http/request-context.ts).
  * The API stays `log.info/warn/error(message, fields)`.
  */
 const SECRET_PATTERNS: RegExp[] = [
@@ -47,8 +48,8 @@ function createLogger() {
       serializers: { error: pino.stdSerializers.errWithCause, err: pino.stdSerializers.errWithCause, cause: pino.stdSerializers.errWithCause },
       redact: { paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`)], censor: "[redacted]" },
       mixin: () => {
-        const context = currentRequestContext();
-        return context ? { requestId: context.requestId } : {};
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
       },
       hooks: { streamWrite: (line) => redact(line) },
     },

@@ -27,6 +27,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string | null }) {
         setError("Too many failed attempts. Wait a moment, then try again.");
         return;
       }
+      if (result?.status === 503 || result?.error === "ServiceUnavailable") {
+        setError("Signing in is not possible right now. Please try again in a few seconds.");
+        return;
+      }
       if (!result || result.error) {
         setError("Wrong email or password.");
         return;

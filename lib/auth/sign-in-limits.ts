@@ -75,6 +75,21 @@ export async function signInLockResponse(req: Request, email: string): Promise<R
   return NextResponse.json({ ...errorBody(error), url: url.toString() }, { status: 429, headers: { "retry-after": String(wait) } });
 }
 
+/**
+ * next-auth's client reads `url` from every sign-in answer (it throws without one). A sign-in refused because the
+ * database is unreachable (503 + Retry-After from the route wrapper; the limiter fails closed) keeps its status,
+ * headers and error body and gets a `url` naming the error, so the form can say so.
+ */
+export async function withSignInErrorUrl(req: Request, response: Response): Promise<Response> {
+  if (!isCredentialsSignIn(req) || response.status !== 503) return response;
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  const url = new URL("/signin", req.url);
+  url.searchParams.set("error", "ServiceUnavailable");
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return NextResponse.json({ ...body, url: url.toString() }, { status: response.status, headers });
+}
+
 /** next-auth answers a failed credentials sign-in with 401 (JSON) or a redirect carrying `error=`. */
 export function signInFailed(response: Response): boolean {
   if (response.status === 401) return true;

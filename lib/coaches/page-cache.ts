@@ -1,4 +1,5 @@
 import { revalidatePath, revalidateTag, unstable_cache } from "next/cache";
+import { keepRequestId } from "@/lib/http/request-context";
 import { log } from "@/lib/log";
 
 /**
@@ -17,7 +18,8 @@ export const coachPageTag = (slug: string) => `coach-page:${slug}`;
 export function cachedPageData<A extends (string | number)[], R>(name: string, read: (...args: A) => Promise<R>, tags: (...args: A) => string[]) {
   return async (...args: A): Promise<R> => {
     try {
-      return await unstable_cache(() => read(...args), [name, ...args.map(String)], { tags: tags(...args), revalidate: PAGE_DATA_REVALIDATE_SECONDS })();
+      // keepRequestId: lines written by `read` on a cache miss still carry the page request's id.
+      return await keepRequestId(() => unstable_cache(() => read(...args), [name, ...args.map(String)], { tags: tags(...args), revalidate: PAGE_DATA_REVALIDATE_SECONDS })());
     } catch (error) {
       // Outside a Next.js server (a page component called by a test or a script) there is no cache: read through.
       if (error instanceof Error && /incrementalCache missing/.test(error.message)) return read(...args);

@@ -11,3 +11,43 @@ export function sqlState(error: unknown): string | undefined {
 /** `bookings_no_overlap` (or any exclusion constraint) rejected the row. */
 export const isExclusionViolation = (error: unknown) => sqlState(error) === "23P01";
 export const isUniqueViolation = (error: unknown) => sqlState(error) === "23505";
+
+/**
+ * PostgreSQL cannot be reached, or dropped us: the request cannot be served now but may be in a moment (503, not
+ * 500). Covers what Prisma 7 (driver adapter) and `pg` (the rate limiter's pool, lib/booking/rules.ts) actually
+ * throw, checked against a closed port, a server that hangs up and one that never answers
+ * (tests/integration/security-database-down.test.ts):
+ * - Prisma: connection codes (P1001 unreachable, P1002/P1008 timed out, P1017 closed, P2024 pool timeout, P2037
+ *   too many connections), the driver adapter's connection kinds (a raw query reports them under P2010), and
+ *   PrismaClientInitializationError;
+ * - socket errors thrown as they are, as pg does (ECONNREFUSED, ENOTFOUND, ECONNRESET, ETIMEDOUT, ...);
+ * - PostgreSQL refusing connections: SQLSTATE class 08, 57P01-57P03 (shutting down, starting up), 53300;
+ * - pg's own connection errors, which carry no code, only these messages.
+ */
+const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2037"]);
+const UNREACHABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNREACHABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPIPE"]);
+const UNREACHABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+const PG_CONNECTION_MESSAGES = /^(Connection terminated unexpectedly|Connection terminated due to connection timeout|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+
+export function isDatabaseUnreachable(error: unknown): boolean {
+  // The error itself only, not its `cause` chain: Prisma and pg throw these unwrapped, while a failed fetch to
+  // Cal.com or Stripe is a TypeError("fetch failed") whose cause is the same kind of ECONNREFUSED; that one is
+  // an outside service failing, not our database.
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (UNREACHABLE_PRISMA_CODES.has(error.code)) return true;
+    const kind = (error.meta as { driverAdapterError?: { cause?: { kind?: string } } } | undefined)?.driverAdapterError?.cause?.kind;
+    if (kind && UNREACHABLE_ADAPTER_KINDS.has(kind)) return true;
+    const state = sqlState(error);
+    return state !== undefined && (state.startsWith("08") || UNREACHABLE_SQLSTATES.has(state));
+  }
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") {
+    if (UNREACHABLE_SOCKET_CODES.has(code)) return true;
+    // A pg DatabaseError carries the SQLSTATE as `code` (and a severity).
+    if ("severity" in error && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith("08") || UNREACHABLE_SQLSTATES.has(code);
+  }
+  return PG_CONNECTION_MESSAGES.test(error.message);
+}

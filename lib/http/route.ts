@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
-import { sqlState } from "@/lib/db/errors";
+import { isDatabaseUnreachable, sqlState } from "@/lib/db/errors";
 import { AppError, errorBody } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { clientAddress, consume, type RateLimitName } from "@/lib/rate-limit";
@@ -37,8 +37,8 @@ interface RouteOptions {
 /**
  * The one wrapper every route handler goes through: it gives the request an id (X-Request-Id, and on every log
  * line), resolves the caller, enforces the role (401 when signed out, 403 for the wrong role), applies the route's
- * rate limit (429 + Retry-After), maps AppError, zod and database input errors to the JSON error shape, and turns
- * anything unexpected into a logged 500 that leaks nothing.
+ * rate limit (429 + Retry-After), maps AppError, zod and database input errors to the JSON error shape, an unreachable
+ * database to 503 + Retry-After, and turns anything unexpected into a logged 500 that leaks nothing.
  */
 type Wrapped<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
 export function route<P = Record<string, string>>(access: "anonymous", handler: Handler<P, null>, options?: RouteOptions): Wrapped<P>;
@@ -127,14 +127,22 @@ const DB_INPUT_ERRORS: Record<string, AppError> = {
   "23505": new AppError("CONFLICT", "This was just changed by another request. Please try again."),
 };
 
+/**
+ * How long a client should wait when PostgreSQL is unreachable (a restart or fail-over takes seconds). Everything
+ * that needs the database answers 503 then, the rate limiters included: a limiter that cannot count refuses
+ * (fails closed) rather than let unlimited sign-in attempts through.
+ */
+export const DATABASE_DOWN_RETRY_AFTER_SECONDS = 5;
+
+export function databaseUnavailable(): AppError {
+  return new AppError("SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again in a few seconds.", { retryAfterSeconds: DATABASE_DOWN_RETRY_AFTER_SECONDS });
+}
+
 export function errorResponse(error: unknown, req?: Request): Response {
   const path = req ? safePath(req) : undefined;
   if (error instanceof AppError) {
-    if (error.status >= 500) log.warn("request failed", { path, code: error.code, message: error.message });
-    const headers = new Headers();
-    const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    if (error.code === "RATE_LIMITED" && retryAfter) headers.set("retry-after", String(retryAfter));
-    return NextResponse.json(errorBody(error), { status: error.status, headers });
+    if (error.status >= 500) log.warn("request failed", { path, code: error.code, reason: error.message });
+    return appErrorResponse(error);
   }
   if (error instanceof ZodError) {
     return NextResponse.json(errorBody(validationError(error)), { status: 400 });
@@ -145,8 +153,21 @@ export function errorResponse(error: unknown, req?: Request): Response {
     log.warn("database refused the input", { path, sqlState: state, error });
     return NextResponse.json(errorBody(mapped), { status: mapped.status });
   }
+  if (isDatabaseUnreachable(error)) {
+    // One line per refused request, with the driver's error and its cause chain.
+    log.error("database unreachable", { path, error });
+    return appErrorResponse(databaseUnavailable());
+  }
   log.error("unhandled error in route", { path, error });
   return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } }, { status: 500 });
+}
+
+/** The JSON error shape; an error that says when to come back (429, 503) also sets Retry-After. */
+function appErrorResponse(error: AppError): Response {
+  const headers = new Headers();
+  const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  if (typeof retryAfter === "number" && retryAfter > 0) headers.set("retry-after", String(Math.ceil(retryAfter)));
+  return NextResponse.json(errorBody(error), { status: error.status, headers });
 }
 
 function safePath(req: Request) {
