@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { hashPassword } from "@/lib/accounts/service";
 import { createPrismaClient } from "@/lib/db/client";
 import { freePort } from "@/lib/db/embedded-postgres";
 import { DEMO_PASSWORD } from "@/lib/db/seed";
@@ -42,6 +43,7 @@ async function waitForLine(match: (line: Record<string, unknown>) => boolean): P
 }
 
 let bookingId: string;
+const STUDENT_EMAIL = `page.ids.${Date.now()}@example.com`;
 
 beforeAll(async () => {
   const databaseUrl = inject("browserDatabaseUrl");
@@ -49,7 +51,11 @@ beforeAll(async () => {
   // Stripe why the payment failed when the student comes back with ?checkout=cancelled, and logs the failure.
   const db = createPrismaClient(databaseUrl);
   try {
-    const student = await db.user.findUniqueOrThrow({ where: { email: "sam.student@coachbook.test" } });
+    // Its own student: a hold of a shared demo student would count against that student's hold cap in the
+    // journeys that run after this file on the same database.
+    const student = await db.user.create({
+      data: { email: STUDENT_EMAIL, name: "Page Ids Student", role: "STUDENT", timeZone: "UTC", passwordHash: await hashPassword(DEMO_PASSWORD) },
+    });
     const offering = await db.offering.findFirstOrThrow({ where: { active: true } });
     const startsAt = new Date(Date.UTC(2033, 2, 3, 7 + Math.floor(Math.random() * 10)));
     const endsAt = new Date(startsAt.getTime() + offering.durationMinutes * 60_000);
@@ -102,6 +108,13 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.kill("SIGTERM");
   await proxy?.stop();
+  // The hold was made by hand (no expiry job): end it, so it blocks nothing for the files after this one.
+  const db = createPrismaClient(inject("browserDatabaseUrl"));
+  try {
+    if (bookingId) await db.booking.update({ where: { id: bookingId }, data: { status: "EXPIRED", holdExpiresAt: new Date() } });
+  } finally {
+    await db.$disconnect();
+  }
 });
 
 /** A real next-auth sign-in over HTTP; returns the cookie header of the session. */
@@ -125,7 +138,7 @@ describe("request ids on page renders (built app)", () => {
   let cookie: string;
 
   it("a line written while a page renders carries the response's X-Request-Id", async () => {
-    cookie = await signInCookie("sam.student@coachbook.test", DEMO_PASSWORD);
+    cookie = await signInCookie(STUDENT_EMAIL, DEMO_PASSWORD);
     const response = await fetch(`${baseUrl}/student/bookings/${bookingId}?checkout=cancelled`, { headers: { cookie } });
     expect(response.status).toBe(200);
     await response.text();
