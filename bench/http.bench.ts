@@ -21,7 +21,7 @@ import { migrate } from "@/lib/db/migrator";
 import { startCalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
 import { seedBenchData } from "./seed";
-import { ensureBuild, signIn, startNext } from "./support";
+import { BENCH_CALCOM, benchEnv, ensureBuild, signIn, startNext } from "./support";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -105,32 +105,12 @@ export async function run() {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
-  const cal = await startCalcomEmulator({ clientId: "bench-client", clientSecret: "bench-secret", webhookSecret: "bench-calcom-hook" });
+  const cal = await startCalcomEmulator(BENCH_CALCOM);
   let server: ChildProcess | undefined;
   let stats: pg.Client | undefined;
   try {
     await migrate(database.url);
-    const env = {
-      ...process.env,
-      NODE_ENV: "production" as const,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: database.url,
-      APP_URL: appUrl,
-      NEXTAUTH_URL: appUrl,
-      NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-      STRIPE_SECRET_KEY: "sk_test_bench",
-      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-      STRIPE_API_BASE: stripe.url,
-      CALCOM_API_URL: cal.url,
-      CALCOM_CLIENT_ID: "bench-client",
-      CALCOM_CLIENT_SECRET: "bench-secret",
-      CALCOM_WEBHOOK_SECRET: "bench-calcom-hook",
-      COACHBOOK_LOG: "silent",
-      COACHBOOK_WORKER: "off",
-      // Load from one student and one address: the rate limits and the hold cap would refuse it (docs/SECURITY.md).
-      BENCH_ROUTES: "1",
-      RATE_LIMITS: "off",
-    };
+    const env = { ...benchEnv({ databaseUrl: database.url, appUrl: appUrl, stripe, calcomUrl: cal.url }), COACHBOOK_WORKER: "off" };
     // The seed (and the Cal.com sync of one coach) run in this process against the same database.
     Object.assign(process.env, env);
     const data = await seedBenchData(createPrismaClient(database.url));

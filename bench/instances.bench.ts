@@ -21,7 +21,7 @@ import { migrate } from "@/lib/db/migrator";
 import { startCalcomEmulator } from "@/lib/emulators/calcom";
 import { startStripeEmulator } from "@/lib/emulators/stripe";
 import { seedBenchData } from "./seed";
-import { ensureBuild, signIn, startNext } from "./support";
+import { BENCH_CALCOM, benchEnv, ensureBuild, signIn, startNext } from "./support";
 import { holdGraceSeconds } from "@/lib/booking/release";
 import { JOB } from "@/lib/jobs/kinds";
 
@@ -34,7 +34,7 @@ export async function run() {
   const [portA, portB] = [await freePort(), await freePort()];
   const [a, b] = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`];
   const stripe = await startStripeEmulator({ webhookUrl: `${a}/api/webhooks/stripe` });
-  const cal = await startCalcomEmulator({ clientId: "bench-client", clientSecret: "bench-secret", webhookSecret: "bench-calcom-hook" });
+  const cal = await startCalcomEmulator(BENCH_CALCOM);
   const servers: ChildProcess[] = [];
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
@@ -43,26 +43,7 @@ export async function run() {
   };
   try {
     await migrate(pg.url);
-    const env = {
-      ...process.env,
-      NODE_ENV: "production" as const,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: pg.url,
-      APP_URL: a,
-      NEXTAUTH_URL: a,
-      NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-      STRIPE_SECRET_KEY: "sk_test_bench",
-      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-      STRIPE_API_BASE: stripe.url,
-      CALCOM_API_URL: cal.url,
-      CALCOM_CLIENT_ID: "bench-client",
-      CALCOM_CLIENT_SECRET: "bench-secret",
-      CALCOM_WEBHOOK_SECRET: "bench-calcom-hook",
-      COACHBOOK_LOG: "silent",
-      WORKER_INTERVAL_MS: "300",
-      BENCH_ROUTES: "1",
-      RATE_LIMITS: "off",
-    };
+    const env = { ...benchEnv({ databaseUrl: pg.url, appUrl: a, stripe, calcomUrl: cal.url }), WORKER_INTERVAL_MS: "300" };
     Object.assign(process.env, env, { COACHBOOK_WORKER: "off" });
     const data = await seedBenchData(createPrismaClient(pg.url));
     ensureBuild(env);

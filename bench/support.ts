@@ -42,3 +42,33 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   if (!token) throw new Error(`could not sign in as ${email}`);
   return token.split(";")[0];
 }
+
+/**
+ * The environment every benchmark's server runs with: production mode, its database, the Stripe and Cal.com
+ * emulators, logging silenced, the benchmark's reference routes on, and rate limits off (load comes from one
+ * student and one address, which the limits and the hold cap would refuse: docs/SECURITY.md).
+ */
+export function benchEnv(opts: { databaseUrl: string; appUrl: string; stripe: { url: string; webhookSecret: string }; calcomUrl: string }) {
+  return {
+    ...process.env,
+    NODE_ENV: "production" as const,
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: opts.databaseUrl,
+    APP_URL: opts.appUrl,
+    NEXTAUTH_URL: opts.appUrl,
+    NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+    STRIPE_SECRET_KEY: "sk_test_bench",
+    STRIPE_WEBHOOK_SECRET: opts.stripe.webhookSecret,
+    STRIPE_API_BASE: opts.stripe.url,
+    CALCOM_API_URL: opts.calcomUrl,
+    CALCOM_CLIENT_ID: BENCH_CALCOM.clientId,
+    CALCOM_CLIENT_SECRET: BENCH_CALCOM.clientSecret,
+    CALCOM_WEBHOOK_SECRET: BENCH_CALCOM.webhookSecret,
+    COACHBOOK_LOG: "silent",
+    BENCH_ROUTES: "1",
+    RATE_LIMITS: "off",
+  };
+}
+
+/** The Cal.com emulator's OAuth client and webhook secret for benchmarks (startCalcomEmulator(BENCH_CALCOM)). */
+export const BENCH_CALCOM = { clientId: "bench-client", clientSecret: "bench-secret", webhookSecret: "bench-calcom-hook" };
