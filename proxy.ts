@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { decodeSessionToken } from "@/lib/auth/jwt";
 import { authSecret } from "@/lib/env";
 import { requestIdFrom } from "@/lib/http/request-id";
 import { baseSecurityHeaders, isStaticPage, newNonce, pageContentSecurityPolicy, staticPageContentSecurityPolicy } from "@/lib/http/security-headers";
@@ -32,7 +33,7 @@ export async function proxy(req: NextRequest) {
   };
   const area = AREAS.find((a) => pathname === a.prefix || pathname.startsWith(`${a.prefix}/`));
   if (area) {
-    const token = await getToken({ req, secret: authSecret() });
+    const token = await getToken({ req, secret: authSecret(), decode: decodeSessionToken });
     if (!token?.uid) {
       const url = new URL("/signin", req.url);
       url.searchParams.set("callbackUrl", `${pathname}${search}`);

@@ -65,7 +65,8 @@ async function main() {
     Object.assign(process.env, env);
     const data = await seedBenchData(createPrismaClient(database.url));
     ensureBuild(env);
-    const server = await startNext(port, { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` });
+    // (--cpu-prof is refused in NODE_OPTIONS, so it goes on the command line; a forked worker would not inherit it.)
+    const server = await startNext(port, env, ["--cpu-prof", `--cpu-prof-dir=${profDir}`]);
     const cookie = await signIn(appUrl, data.studentEmail, data.studentPassword);
     let next = 0;
     const slots = `${appUrl}/api/calcom/available-slots?${new URLSearchParams({ coachId: data.plain.coachId, offeringId: data.plain.offeringId, from: data.from.toISOString(), to: new Date(data.from.getTime() + 60 * 86_400_000).toISOString(), timeZone: "America/New_York" })}`;

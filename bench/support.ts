@@ -13,8 +13,8 @@ export function ensureBuild(env: NodeJS.ProcessEnv) {
 }
 
 /** `next start` on a port; resolves when /api/bare answers (the env must set BENCH_ROUTES=1). */
-export async function startNext(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
+export async function startNext(port: number, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
   for (let i = 0; i < 240; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/bare`)).status === 200) return server;

@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/accounts/service";
 import { signInSchema } from "@/lib/accounts/schemas";
 import { authSecret } from "@/lib/env";
+import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { recheckSession } from "./session-check";
 import type { Role } from "@/lib/generated/prisma/enums";
 
@@ -31,6 +32,8 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    // next-auth's token format, with the derived key kept between requests (lib/auth/jwt.ts).
+    jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
     pages: { signIn: "/signin" },
     providers: [
       CredentialsProvider({
