@@ -224,7 +224,7 @@ function RescheduleDialog(props: Props & { onClose: () => void }) {
             </select>
           </label>
         ) : null}
-        <WeekSlots coachId={props.coachId} offeringId={offeringId} timeZone={props.timeZone} selected={selected} onSelect={(slot) => void choose(slot)} reloadKey={reloadKey} excludeStart={offeringId === props.offeringId ? props.startsAt : undefined} />
+        <WeekSlots layout="week" coachId={props.coachId} offeringId={offeringId} timeZone={props.timeZone} selected={selected} onSelect={(slot) => void choose(slot)} reloadKey={reloadKey} excludeStart={offeringId === props.offeringId ? props.startsAt : undefined} />
         {selected && preview ? (
           <p className="text-base" data-testid="reschedule-preview">
             New time: <strong>{formatInZone(selected.start, props.timeZone)} – {formatTimeInZone(selected.end, props.timeZone)}</strong>

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { actAs, jsonRequest, noParams } from "../support/session";
 import { GET as availableSlots } from "@/app/api/calcom/available-slots/route";
 import { POST as confirmBooking } from "@/app/api/calcom/confirm-booking/route";
@@ -6,20 +6,12 @@ import { POST as createBookingRoute } from "@/app/api/calcom/create-booking/rout
 import { POST as createEventType } from "@/app/api/calcom/create-event-type/route";
 import { POST as syncAvailability } from "@/app/api/calcom/sync-availability/route";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
+import { useEmulators } from "../support/emulators";
 
-let stripe: StripeEmulator;
-beforeAll(async () => {
-  stripe = await startStripeEmulator();
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_routes", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url });
-  // No Cal.com configuration in this file: the local engine answers and Sync is refused clearly.
-  for (const key of ["CALCOM_API_KEY", "CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET"]) delete process.env[key];
-});
-afterAll(async () => {
-  actAs(null);
-  await stripe?.stop();
-});
+// No Cal.com configuration in this file: the local engine answers and Sync is refused clearly.
+const { stripe } = useEmulators();
+afterAll(() => actAs(null));
 
 const asUser = (u: { id: string; name: string; email: string; role: "COACH" | "STUDENT"; timeZone: string }) => actAs({ id: u.id, name: u.name, email: u.email, role: u.role, timeZone: u.timeZone });
 

@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { actAs, jsonRequest, noParams } from "../support/session";
 import { POST as cancelRoute } from "@/app/api/calcom/cancel-booking/route";
 import { POST as rescheduleRoute } from "@/app/api/calcom/reschedule-booking/route";
 import { GET as getPolicy, PUT as putPolicy } from "@/app/api/coach/policy/route";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { createBooking } from "@/lib/booking/create";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/queue";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
 /** The two routes stay thin (route() owns auth and errors): status codes and the answer shapes of issue #8. */
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_routes2", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, APP_URL: "http://127.0.0.1:3999" });
-  for (const key of ["CALCOM_API_KEY", "CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET"]) delete process.env[key];
-});
-afterAll(async () => {
-  actAs(null);
-  await stripe?.stop();
-  await app?.stop();
-});
+const { stripe } = useEmulators({ webhooks: true });
+afterAll(() => actAs(null));
 
 type U = { id: string; name: string; email: string; role: "COACH" | "STUDENT" | "ADMIN"; timeZone: string };
 const as = (u: U) => actAs({ id: u.id, name: u.name, email: u.email, role: u.role, timeZone: u.timeZone });

@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { beforeEach, describe, expect, it } from "vitest";
 import { cancelBooking } from "@/lib/booking/cancel";
 import { createBooking } from "@/lib/booking/create";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/queue";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
 /**
  * Cancel (POST /api/calcom/cancel-booking, lib/booking/cancel.ts) against real PostgreSQL and the Stripe emulator:
  * policy tiers to the second, who cancels, dry runs, repeats, concurrency, rounding, and Stripe failing mid-way.
  */
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_cancel", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, APP_URL: "http://127.0.0.1:3999" });
-});
-afterAll(async () => {
-  await stripe?.stop();
-  await app?.stop();
-});
+const { stripe } = useEmulators({ webhooks: true });
 beforeEach(() => stripe.faults.reset());
 
 const H = 3_600_000;

@@ -1,33 +1,17 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { beforeEach, describe, expect, it } from "vitest";
 import { confirmFromStripe } from "@/lib/booking/confirm-from-stripe";
 import { createBooking } from "@/lib/booking/create";
 import { holdSlot } from "@/lib/booking/hold";
 import { sweepExpiredHolds } from "@/lib/booking/release";
 import { pastGrace, releaseWithoutStripe } from "../support/holds";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/queue";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  process.env.STRIPE_SECRET_KEY = "sk_test_coachbook_integration";
-  process.env.STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
-  process.env.STRIPE_API_BASE = stripe.url;
-  process.env.APP_URL = "http://127.0.0.1:3999";
-});
-afterAll(async () => {
-  await stripe?.stop();
-  await app?.stop();
-});
+const { stripe, app } = useEmulators({ webhooks: true });
 beforeEach(() => stripe.faults.reset());
 
 async function book(daysAhead = 3, hour = 10) {

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { beforeEach, describe, expect, it } from "vitest";
 import { cancelBooking } from "@/lib/booking/cancel";
 import { confirmFromStripe } from "@/lib/booking/confirm-from-stripe";
 import { createBooking } from "@/lib/booking/create";
@@ -7,30 +6,18 @@ import { holdSlot } from "@/lib/booking/hold";
 import { rescheduleBooking } from "@/lib/booking/reschedule";
 import { sweepExpiredHolds } from "@/lib/booking/release";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/queue";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
 import { pastGrace } from "../support/holds";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
 /**
  * Reschedule (POST /api/calcom/reschedule-booking, lib/booking/reschedule*.ts) against real PostgreSQL and the Stripe
  * emulator: same price, cheaper (refund), dearer (difference paid through Checkout, or expiring unpaid), moves onto
  * the booking's own old time, repeats, concurrency, currencies, cut-off and limit, and webhook replays.
  */
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_reschedule", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, APP_URL: "http://127.0.0.1:3999" });
-});
-afterAll(async () => {
-  await stripe?.stop();
-  await app?.stop();
-});
+const { stripe } = useEmulators({ webhooks: true });
 beforeEach(() => stripe.faults.reset());
 
 const H = 3_600_000;

@@ -1,19 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { syncCoach } from "@/lib/calcom-sync/sync";
 import { findSlots } from "@/lib/booking/slots";
 import { db } from "@/lib/db/client";
-import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
 import { createCoach } from "../support/fixtures";
+import { useEmulators } from "../support/emulators";
 
-let cal: CalcomEmulator;
-
-beforeAll(async () => {
-  cal = await startCalcomEmulator({ apiKey: "cal_test_single_coach", apiKeyUser: { email: "solo@example.com", timeZone: "Europe/Berlin" } });
-  for (const key of ["CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET"]) delete process.env[key];
-  Object.assign(process.env, { CALCOM_API_URL: cal.url, CALCOM_API_KEY: "cal_test_single_coach", CALCOM_WEBHOOK_SECRET: "solo-hook", APP_URL: "http://127.0.0.1:9" });
-});
+const { cal } = useEmulators({ stripe: false, calcom: { apiKey: "cal_test_single_coach", apiKeyUser: { email: "solo@example.com", timeZone: "Europe/Berlin" }, webhookSecret: "solo-hook" } });
 afterEach(() => expect(cal.violations).toEqual([]));
-afterAll(async () => cal?.stop());
 
 describe("API-key mode (a single-coach deployment)", () => {
   it("binds the key to the coach named in CALCOM_API_KEY_COACH_EMAIL, in its own schedule, never the key owner's default", async () => {

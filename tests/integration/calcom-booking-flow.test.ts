@@ -1,6 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as calcomWebhook } from "@/app/api/webhooks/calcom/route";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { afterEach, describe, expect, it } from "vitest";
 import { coachApi, DbTokenStore, getCalcomClient } from "@/lib/calcom-sync/client";
 import { syncCoach } from "@/lib/calcom-sync/sync";
 import { updateOffering } from "@/lib/coaches/offering-service";
@@ -11,42 +9,17 @@ import { findSlots } from "@/lib/booking/slots";
 import { resetCalcomSlotCache } from "@/lib/calcom-sync/slots";
 import { db } from "@/lib/db/client";
 import { CalcomClient } from "@/lib/calcom";
-import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { JOB } from "@/lib/jobs/kinds";
 import { drainJobs, enqueue } from "@/lib/jobs/queue";
 import { createCoach, createStudent } from "../support/fixtures";
-import { startRouteServer } from "../support/webhook-server";
+import { TEST_CALCOM, useEmulators } from "../support/emulators";
 
-let cal: CalcomEmulator;
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook, "/api/webhooks/calcom": calcomWebhook });
-  cal = await startCalcomEmulator({ clientId: "coachbook-test-client", clientSecret: "coachbook-test-secret", webhookSecret: "calcom-hook-secret" });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, {
-    CALCOM_API_URL: cal.url,
-    CALCOM_CLIENT_ID: "coachbook-test-client",
-    CALCOM_CLIENT_SECRET: "coachbook-test-secret",
-    CALCOM_WEBHOOK_SECRET: "calcom-hook-secret",
-    // Sync subscribes <APP_URL>/api/webhooks/calcom with the secret; here APP_URL is the route server.
-    APP_URL: app.url,
-    STRIPE_SECRET_KEY: "sk_test_calcom_flow",
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-  });
-});
+// Cal.com with TEST_CALCOM's credentials; Sync subscribes the route server (APP_URL) with its webhook secret.
+const { cal, stripe, app } = useEmulators({ webhooks: true, calcom: TEST_CALCOM });
 afterEach(() => {
   expect(cal.violations).toEqual([]);
   cal.faults.reset();
-});
-afterAll(async () => {
-  await cal?.stop();
-  await stripe?.stop();
-  await app?.stop();
 });
 
 const weekdays9to17 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }));

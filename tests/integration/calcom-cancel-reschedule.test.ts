@@ -1,6 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as calcomWebhook } from "@/app/api/webhooks/calcom/route";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { afterEach, describe, expect, it } from "vitest";
 import { cancelBooking } from "@/lib/booking/cancel";
 import { createBooking } from "@/lib/booking/create";
 import { rescheduleBooking } from "@/lib/booking/reschedule";
@@ -8,13 +6,11 @@ import { findSlots } from "@/lib/booking/slots";
 import { coachApi } from "@/lib/calcom-sync/client";
 import { syncCoach } from "@/lib/calcom-sync/sync";
 import { db } from "@/lib/db/client";
-import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { JOB } from "@/lib/jobs/kinds";
 import { drainJobs, enqueue } from "@/lib/jobs/queue";
 import { createCoach, createStudent } from "../support/fixtures";
-import { startRouteServer } from "../support/webhook-server";
+import { TEST_CALCOM, useEmulators } from "../support/emulators";
 
 /**
  * The same rules when it happens in Cal.com (issue #8), against the Cal.com and Stripe emulators: who cancelled is
@@ -23,33 +19,11 @@ import { startRouteServer } from "../support/webhook-server";
  * with `rescheduledToUid` (CONTRACT.md §6, handleNewBooking/createBooking.ts) and, by the attendee on a
  * confirmation-required event type, is pending again with BOOKING_REQUESTED carrying `rescheduleUid` (PITFALLS.md #2).
  */
-let cal: CalcomEmulator;
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook, "/api/webhooks/calcom": calcomWebhook });
-  cal = await startCalcomEmulator({ clientId: "coachbook-test-client", clientSecret: "coachbook-test-secret", webhookSecret: "calcom-hook-secret" });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, {
-    CALCOM_API_URL: cal.url,
-    CALCOM_CLIENT_ID: "coachbook-test-client",
-    CALCOM_CLIENT_SECRET: "coachbook-test-secret",
-    CALCOM_WEBHOOK_SECRET: "calcom-hook-secret",
-    APP_URL: app.url,
-    STRIPE_SECRET_KEY: "sk_test_calcom_resched",
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-  });
-});
+// Cal.com with TEST_CALCOM's credentials; Sync subscribes the route server (APP_URL) with its webhook secret.
+const { cal, stripe, app } = useEmulators({ webhooks: true, calcom: TEST_CALCOM });
 afterEach(() => {
   expect(cal.violations).toEqual([]);
   cal.faults.reset();
-});
-afterAll(async () => {
-  await cal?.stop();
-  await stripe?.stop();
-  await app?.stop();
 });
 
 const weekdays9to17 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }));

@@ -1,23 +1,19 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as calcomWebhook } from "@/app/api/webhooks/calcom/route";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { bookingStatusView } from "@/lib/booking/confirm-from-stripe";
 import { createBooking } from "@/lib/booking/create";
 import { findSlots } from "@/lib/booking/slots";
 import { coachApi } from "@/lib/calcom-sync/client";
 import { syncCoach } from "@/lib/calcom-sync/sync";
 import { db } from "@/lib/db/client";
-import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { JOB } from "@/lib/jobs/kinds";
 import { drainJobs, runDueJobs } from "@/lib/jobs/queue";
 import { createCoach, createStudent } from "../support/fixtures";
 import { releaseWithoutStripe } from "../support/holds";
 import { checkInvariants, NO_VIOLATIONS, ReliabilityReport } from "../support/invariants";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
 /**
  * Issue #7 scenarios through Cal.com (emulator) and Stripe (emulator). Cal.com behaviours relied on:
@@ -26,37 +22,14 @@ import { startRouteServer } from "../support/webhook-server";
  * - confirming an accepted booking is a 400 "Booking already confirmed" (../shared/calcom/CONTRACT.md);
  * - Cal.com does not retry webhooks, and its webhooks lag the truth (PITFALLS.md 1), so state is re-read.
  */
-let cal: CalcomEmulator;
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
+const { cal, stripe, app } = useEmulators({ webhooks: true, calcom: {}, env: { CALCOM_TIMEOUT_MS: "3000" } });
 const report = new ReliabilityReport("calcom");
 
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook, "/api/webhooks/calcom": calcomWebhook });
-  cal = await startCalcomEmulator({ clientId: "rel-client", clientSecret: "rel-secret", webhookSecret: "rel-hook" });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, {
-    CALCOM_API_URL: cal.url,
-    CALCOM_CLIENT_ID: "rel-client",
-    CALCOM_CLIENT_SECRET: "rel-secret",
-    CALCOM_WEBHOOK_SECRET: "rel-hook",
-    CALCOM_TIMEOUT_MS: "3000",
-    APP_URL: app.url,
-    STRIPE_SECRET_KEY: "sk_test_calcom_reliability",
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-  });
-});
 afterEach(() => {
   cal.faults.reset();
   stripe.faults.reset();
 });
-afterAll(async () => {
-  report.write();
-  await cal?.stop();
-  await stripe?.stop();
-  await app?.stop();
-});
+afterAll(() => report.write());
 
 const weekdays = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 480, endMinute: 1200 }));
 

@@ -1,56 +1,17 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as calcomWebhook } from "@/app/api/webhooks/calcom/route";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { describe, expect, it } from "vitest";
 import { createBooking } from "@/lib/booking/create";
 import { findSlots } from "@/lib/booking/slots";
 import { coachApi } from "@/lib/calcom-sync/client";
 import { syncCoach } from "@/lib/calcom-sync/sync";
 import { db } from "@/lib/db/client";
-import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
-import { startMailCatcher, type MailCatcher } from "@/lib/emulators/mail";
 import { readAllMessages } from "@/lib/emulators/mail/mailbox";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/queue";
 import { createCoach, createStudent } from "../support/fixtures";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
 /** The coach cancels a paid booking in Cal.com (lib/booking/calcom.ts cancelForCoach): both sides are told once. */
-let cal: CalcomEmulator;
-let stripe: StripeEmulator;
-let catcher: MailCatcher;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coachbook-mail-cal-"));
-  catcher = await startMailCatcher({ dir: tmp });
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook, "/api/webhooks/calcom": calcomWebhook });
-  cal = await startCalcomEmulator({ clientId: "mail-client", clientSecret: "mail-secret", webhookSecret: "mail-hook" });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, {
-    CALCOM_API_URL: cal.url,
-    CALCOM_CLIENT_ID: "mail-client",
-    CALCOM_CLIENT_SECRET: "mail-secret",
-    CALCOM_WEBHOOK_SECRET: "mail-hook",
-    APP_URL: app.url,
-    STRIPE_SECRET_KEY: "sk_test_mail_calcom",
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-    SMTP_URL: catcher.url,
-    MAIL_FROM: "Coachbook <bookings@coachbook.test>",
-  });
-});
-afterAll(async () => {
-  await cal?.stop();
-  await stripe?.stop();
-  await app?.stop();
-  await catcher?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { cal, stripe, app, mailDir: tmp } = useEmulators({ webhooks: true, calcom: {}, mail: true });
 
 describe("coach cancels in Cal.com", () => {
   it("mails the student (refund and its state, CANCEL invite) and the coach once, despite duplicated webhooks", async () => {

@@ -1,53 +1,25 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createBooking } from "@/lib/booking/create";
 import { releaseHold, sweepExpiredHolds } from "@/lib/booking/release";
 import { requestRefund } from "@/lib/payments/ledger";
 import { pastGrace } from "../support/holds";
 import { db } from "@/lib/db/client";
-import { startMailCatcher, type MailCatcher } from "@/lib/emulators/mail";
 import { readAllMessages, type CaughtMessage } from "@/lib/emulators/mail/mailbox";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/queue";
 import { mailKey, notify } from "@/lib/notifications";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
 /**
  * Every mail goes through real SMTP into the local catcher and is read back from its .eml files, as a person's
  * mail client would see it.
  */
-let stripe: StripeEmulator;
-let catcher: MailCatcher;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
-let tmp: string;
 const APP_URL = "http://127.0.0.1:3999";
+// The links in the mails are built from APP_URL: a fixed one, so the tests can name them.
+const { stripe, app, mail: catcher, mailDir: tmp } = useEmulators({ webhooks: true, mail: true, env: { APP_URL } });
 
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coachbook-mail-"));
-  catcher = await startMailCatcher({ dir: tmp });
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, {
-    STRIPE_SECRET_KEY: "sk_test_coachbook_mail",
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-    APP_URL,
-    SMTP_URL: catcher.url,
-    MAIL_FROM: "Coachbook <bookings@coachbook.test>",
-  });
-});
-afterAll(async () => {
-  await stripe?.stop();
-  await app?.stop();
-  await catcher?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
 beforeEach(() => {
   stripe.faults.reset();
   process.env.SMTP_URL = catcher.url;

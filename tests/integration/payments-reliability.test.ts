@@ -1,13 +1,11 @@
 import Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bookingStatusView } from "@/lib/booking/confirm-from-stripe";
 import { createBooking } from "@/lib/booking/create";
 import { holdSlot } from "@/lib/booking/hold";
 import { sweepExpiredHolds } from "@/lib/booking/release";
 import { findSlots } from "@/lib/booking/slots";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { drainJobs } from "@/lib/jobs/queue";
 import { reconcile } from "@/lib/ops/reconcile";
@@ -16,7 +14,7 @@ import { STRIPE_API_VERSION } from "@/lib/payments/stripe";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
 import { pastGrace } from "../support/holds";
 import { checkInvariants, NO_VIOLATIONS, ReliabilityReport } from "../support/invariants";
-import { startRouteServer } from "../support/webhook-server";
+import { useEmulators } from "../support/emulators";
 
 /**
  * Issue #7 scenarios on real PostgreSQL and the Stripe emulator. Stripe behaviours relied on, with their sources:
@@ -26,25 +24,15 @@ import { startRouteServer } from "../support/webhook-server";
  * - events arrive more than once and in any order (NOTES.md section 2);
  * - an idempotency key replayed with different parameters is an error, so each key is bound to one amount (NOTES.md section 3).
  */
-let stripe: StripeEmulator;
-let app: Awaited<ReturnType<typeof startRouteServer>>;
+const { stripe, app } = useEmulators({ webhooks: true });
 const report = new ReliabilityReport("payments");
 
-beforeAll(async () => {
-  app = await startRouteServer({ "/api/webhooks/stripe": stripeWebhook });
-  stripe = await startStripeEmulator({ webhookUrl: `${app.url}/api/webhooks/stripe`, webhookRetryBaseMs: 20 });
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_reliability", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, APP_URL: "http://127.0.0.1:3999" });
-});
 beforeEach(() => stripe.faults.reset());
 afterEach(async () => {
   await stripe.waitForDeliveries();
   await drainJobs(JOB_HANDLERS);
 });
-afterAll(async () => {
-  report.write();
-  await stripe?.stop();
-  await app?.stop();
-});
+afterAll(() => report.write());
 
 const sdk = () => new Stripe("sk_test_x", { ...stripe.sdkConfig() });
 const reload = (id: string) => db.booking.findUniqueOrThrow({ where: { id }, include: { payments: { include: { refunds: true } } } });

@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { actAs, jsonRequest, noParams } from "../support/session";
 import { GET as getProfileRoute, PATCH as patchProfile } from "@/app/api/profile/route";
 import { hashPassword } from "@/lib/accounts/service";
@@ -9,19 +9,11 @@ import { createBooking } from "@/lib/booking/create";
 import { listLiveHolds } from "@/lib/booking/live-holds";
 import { lastPaymentError } from "@/lib/booking/payment-attempt";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
+import { useEmulators } from "../support/emulators";
 
-let stripe: StripeEmulator;
-beforeAll(async () => {
-  stripe = await startStripeEmulator();
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_profile", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, APP_URL: "http://127.0.0.1:3998" });
-  for (const key of ["CALCOM_API_KEY", "CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET"]) delete process.env[key];
-});
-afterAll(async () => {
-  actAs(null);
-  await stripe?.stop();
-});
+const { stripe } = useEmulators({ env: { APP_URL: "http://127.0.0.1:3998" } });
+afterAll(() => actAs(null));
 
 const patch = (body: unknown) => patchProfile(jsonRequest("/api/profile", body, { method: "PATCH" }), noParams);
 

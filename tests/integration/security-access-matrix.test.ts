@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { actAs, caller, jsonRequest } from "../support/session";
 import { ACTORS, API_ROUTES, PAGES, buildWorld, type Actor, type PageOutcome, type World } from "../support/security-world";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
+import { useEmulators } from "../support/emulators";
 
 /**
  * Access-control matrix: every API route and every page, for anonymous, two students, two coaches and an admin.
@@ -13,18 +13,12 @@ vi.mock("next-auth", async (importOriginal) => {
   return { ...original, getServerSession: async () => (caller.current ? { user: caller.current, expires: new Date(Date.now() + 3600_000).toISOString() } : null) };
 });
 
-let stripe: StripeEmulator;
 let world: World;
+useEmulators({ env: { CALCOM_WEBHOOK_SECRET: "matrix-hook" } });
 beforeAll(async () => {
-  stripe = await startStripeEmulator();
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_matrix", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, CALCOM_WEBHOOK_SECRET: "matrix-hook" });
-  for (const key of ["CALCOM_API_KEY", "CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET"]) delete process.env[key];
   world = await buildWorld();
 });
-afterAll(async () => {
-  actAs(null);
-  await stripe?.stop();
-});
+afterAll(() => actAs(null));
 
 const act = (actor: Actor) => actAs(actor === "anonymous" ? null : world.users[actor]);
 export const matrixCells = { api: 0, pages: 0 };

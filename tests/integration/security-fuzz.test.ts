@@ -7,7 +7,7 @@ import { actAs } from "../support/session";
 import { API_ROUTES, buildWorld, type ApiRow, type World } from "../support/security-world";
 import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
 import { signCalcomPayload } from "@/lib/calcom";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
+import { useEmulators } from "../support/emulators";
 
 /**
  * Property-based fuzz over every API route (tests/support/security-world.ts) and next-auth's routes: hostile
@@ -20,21 +20,16 @@ const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const MAX_MS = 3000;
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
-let stripe: StripeEmulator;
 let world: World;
 const stats = { cases: 0, serverErrors: 0, slowest: 0, byStatus: {} as Record<number, number> };
 
+const { stripe } = useEmulators({ env: { CALCOM_WEBHOOK_SECRET: "fuzz-hook", RATE_LIMITS: "off" } });
 beforeAll(async () => {
-  stripe = await startStripeEmulator();
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_fuzz", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url, CALCOM_WEBHOOK_SECRET: "fuzz-hook", RATE_LIMITS: "off" });
-  for (const key of ["CALCOM_API_KEY", "CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET"]) delete process.env[key];
   world = await buildWorld();
   console.log(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${FUZZ_RUNS} runs per route and actor`);
 });
 afterAll(async () => {
   actAs(null);
-  delete process.env.RATE_LIMITS;
-  await stripe?.stop();
   console.log(`fuzz: ${stats.cases} requests, ${stats.serverErrors} answered 5xx, slowest ${stats.slowest} ms, by status ${JSON.stringify(stats.byStatus)}`);
 });
 

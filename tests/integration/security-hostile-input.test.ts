@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { useRequestHeaders } from "../support/next-headers-mock";
 import { actAs, jsonRequest, noParams } from "../support/session";
 import { createCoach, createStudent } from "../support/fixtures";
@@ -13,26 +13,11 @@ import { PATCH as editOffering } from "@/app/api/coach/offerings/[id]/route";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { errorResponse } from "@/lib/http/route";
 import { db } from "@/lib/db/client";
-import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
+import { useEmulators } from "../support/emulators";
 
 /** The inputs that made the outside test's 39 requests fail with 500: each is now a 4xx with the JSON error shape. */
-let stripe: StripeEmulator;
-let cal: CalcomEmulator;
-beforeAll(async () => {
-  stripe = await startStripeEmulator();
-  cal = await startCalcomEmulator({ clientId: "hostile-client", clientSecret: "hostile-secret", webhookSecret: "hostile-hook" });
-  Object.assign(process.env, {
-    STRIPE_SECRET_KEY: "sk_test_hostile", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url,
-    CALCOM_API_URL: cal.url, CALCOM_CLIENT_ID: "hostile-client", CALCOM_CLIENT_SECRET: "hostile-secret", CALCOM_WEBHOOK_SECRET: "hostile-hook", APP_URL: "http://127.0.0.1:9",
-  });
-  delete process.env.CALCOM_API_KEY;
-});
-afterAll(async () => {
-  actAs(null);
-  await stripe?.stop();
-  await cal?.stop();
-});
+const { stripe } = useEmulators({ calcom: {} });
+afterAll(() => actAs(null));
 
 async function expectClientError(response: Response, status?: number) {
   if (status) expect(response.status).toBe(status);

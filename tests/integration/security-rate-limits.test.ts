@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import pg from "pg";
 import { RateLimiterPostgres } from "rate-limiter-flexible";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { useRequestHeaders } from "../support/next-headers-mock";
 import { actAs, jsonRequest, noParams } from "../support/session";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
@@ -14,19 +14,11 @@ import { POST as rescheduleRoute } from "@/app/api/calcom/reschedule-booking/rou
 import { POST as createBookingRoute } from "@/app/api/calcom/create-booking/route";
 import { createAccount } from "@/lib/accounts/service";
 import { db } from "@/lib/db/client";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { MAX_LIVE_HOLDS_PER_STUDENT, RATE_LIMITS } from "@/lib/rate-limit";
+import { useEmulators } from "../support/emulators";
 
-let stripe: StripeEmulator;
-beforeAll(async () => {
-  stripe = await startStripeEmulator();
-  Object.assign(process.env, { STRIPE_SECRET_KEY: "sk_test_limits", STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_BASE: stripe.url });
-  for (const key of ["CALCOM_API_KEY", "CALCOM_CLIENT_ID", "CALCOM_CLIENT_SECRET", "RATE_LIMITS"]) delete process.env[key];
-});
-afterAll(async () => {
-  actAs(null);
-  await stripe?.stop();
-});
+useEmulators({ env: { RATE_LIMITS: undefined } });
+afterAll(() => actAs(null));
 
 /** Requests refused by each limit in this file (docs/SECURITY.md quotes them). */
 const refused: Record<string, number> = {};

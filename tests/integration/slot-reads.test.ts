@@ -1,39 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createBooking } from "@/lib/booking/create";
 import { loadOfferingRules } from "@/lib/booking/rules";
 import { findSlots } from "@/lib/booking/slots";
 import { calcomBreaker, calcomSlotStats, resetCalcomSlotCache } from "@/lib/calcom-sync/slots";
 import { syncCoach } from "@/lib/calcom-sync/sync";
 import { db } from "@/lib/db/client";
-import { startCalcomEmulator, type CalcomEmulator } from "@/lib/emulators/calcom";
-import { startStripeEmulator, type StripeEmulator } from "@/lib/emulators/stripe";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
+import { useEmulators } from "../support/emulators";
 
-let cal: CalcomEmulator;
-let stripe: StripeEmulator;
+const { cal } = useEmulators({ calcom: {} });
 
-beforeAll(async () => {
-  cal = await startCalcomEmulator({ clientId: "slot-reads-client", clientSecret: "slot-reads-secret", webhookSecret: "slot-reads-hook" });
-  stripe = await startStripeEmulator();
-  Object.assign(process.env, {
-    CALCOM_API_URL: cal.url,
-    CALCOM_CLIENT_ID: "slot-reads-client",
-    CALCOM_CLIENT_SECRET: "slot-reads-secret",
-    CALCOM_WEBHOOK_SECRET: "slot-reads-hook",
-    APP_URL: "http://127.0.0.1:9",
-    STRIPE_SECRET_KEY: "sk_test_slot_reads",
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-  });
-});
 afterEach(() => {
   cal.faults.reset();
   resetCalcomSlotCache();
   calcomBreaker.succeeded();
-});
-afterAll(async () => {
-  await cal?.stop();
-  await stripe?.stop();
 });
 
 const DAY = 86_400_000;

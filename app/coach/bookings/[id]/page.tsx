@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
+import { BookingDetailFrame, Fact, Facts, MovedFacts } from "@/components/booking/booking-detail";
 import { StatusBadge } from "@/components/booking/status-badge";
-import { Card, PageHeader } from "@/components/ui";
+import { Card } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { getCoachBookingDetail, type PaymentState } from "@/lib/booking/coach-detail";
+import { bookingActionData } from "@/lib/booking/policy-view";
 import { formatMoney } from "@/lib/money";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { CoachBookingActions } from "./booking-actions";
@@ -27,34 +28,28 @@ export default async function CoachBookingPage({ params }: { params: Promise<{ i
   if (!booking) notFound();
   const when = (zone: string) => `${formatInZone(booking.startsAt, zone)} – ${formatTimeInZone(booking.endsAt, zone)}`;
   const { payment } = booking;
+  const actions = await bookingActionData(booking, "COACH");
   return (
-    <div className="mx-auto max-w-2xl">
-      <PageHeader title={booking.title} description={`with ${booking.student.name}`} action={<StatusBadge status={booking.status} />} />
+    <BookingDetailFrame title={booking.title} withName={booking.student.name} badge={<StatusBadge status={booking.status} />} viewer="COACH">
       <Card>
-        <dl className="grid gap-4 text-sm sm:grid-cols-2">
-          <div><dt className="text-slate-600">Student</dt><dd className="font-medium" data-testid="student-name">{booking.student.name}</dd></div>
-          <div><dt className="text-slate-600">Email</dt><dd className="break-all font-medium"><a className="text-brand-700 underline" href={`mailto:${booking.student.email}`} data-testid="student-email">{booking.student.email}</a></dd></div>
-          <div><dt className="text-slate-600">Your time ({user.timeZone})</dt><dd className="font-medium" data-testid="time-coach">{when(user.timeZone)}</dd></div>
-          <div><dt className="text-slate-600">Student&apos;s time ({booking.studentTimeZone})</dt><dd className="font-medium" data-testid="time-student">{when(booking.studentTimeZone)}</dd></div>
-          <div><dt className="text-slate-600">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
-          <div>
-            <dt className="text-slate-600">Payment</dt>
-            <dd className="font-medium" data-testid="payment-state" data-state={payment.state}>
-              {PAYMENT_LABEL[payment.state]}
-              {payment.refundedMinor > 0 ? ` (${formatMoney(payment.refundedMinor, booking.currency)} refunded)` : ""}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-slate-600">Cal.com</dt>
-            <dd className="font-medium" data-testid="calcom-state">
-              {booking.calcomBookingUid ? `${booking.calcomStatus ?? "created"} (booking ${booking.calcomBookingUid})` : "Not on Cal.com (local availability)"}
-            </dd>
-          </div>
-          {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-600">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
-        </dl>
+        <Facts>
+          <Fact label="Student" testId="student-name">{booking.student.name}</Fact>
+          <Fact label="Email" className="break-all"><a className="text-brand-700 underline" href={`mailto:${booking.student.email}`} data-testid="student-email">{booking.student.email}</a></Fact>
+          <Fact label={`Your time (${user.timeZone})`} testId="time-coach">{when(user.timeZone)}</Fact>
+          <Fact label={`Student's time (${booking.studentTimeZone})`} testId="time-student">{when(booking.studentTimeZone)}</Fact>
+          <Fact label="Price">{formatMoney(booking.priceMinor, booking.currency)}</Fact>
+          <Fact label="Payment" testId="payment-state" state={payment.state}>
+            {PAYMENT_LABEL[payment.state]}
+            {payment.refundedMinor > 0 ? ` (${formatMoney(payment.refundedMinor, booking.currency)} refunded)` : ""}
+          </Fact>
+          <Fact label="Cal.com" testId="calcom-state">
+            {booking.calcomBookingUid ? `${booking.calcomStatus ?? "created"} (booking ${booking.calcomBookingUid})` : "Not on Cal.com (local availability)"}
+          </Fact>
+          {booking.cancelReason ? <Fact label="Note" wide plain>{booking.cancelReason}</Fact> : null}
+          <MovedFacts data={actions} viewer="COACH" timeZone={user.timeZone} />
+        </Facts>
       </Card>
-      <CoachBookingActions booking={booking} timeZone={user.timeZone} />
-      <p className="mt-6 text-sm"><Link href="/coach/bookings" className="font-medium text-brand-700 hover:underline">← All bookings</Link></p>
-    </div>
+      <CoachBookingActions booking={booking} data={actions} timeZone={user.timeZone} />
+    </BookingDetailFrame>
   );
 }

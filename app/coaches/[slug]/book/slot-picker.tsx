@@ -1,11 +1,10 @@
 "use client";
 
-import { addDays, differenceInCalendarDays } from "date-fns";
-import { TZDate } from "@date-fns/tz";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
+import { WeekSlots, type Slot } from "@/components/booking/week-slots";
 import { buttonClass } from "@/components/ui";
 import { bookingPickerPath } from "@/lib/booking/picker-path";
-import { dateKeyInZone, formatInZone, formatTimeInZone } from "@/lib/time/format";
+import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { ZoneBar } from "./zone-bar";
 
 interface Props {
@@ -25,39 +24,19 @@ interface Props {
   liveHolds: { id: string; start: string; end: string; checkoutUrl: string }[];
 }
 
-type Slot = { start: string; end: string };
-type Load = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; slots: Slot[]; source: string };
-
-const WEEKS_AHEAD = 8;
-
-/** Midnight of today in the zone, as an instant. */
-function startOfTodayIn(timeZone: string): Date {
-  const now = new TZDate(Date.now(), timeZone);
-  return new TZDate(now.getFullYear(), now.getMonth(), now.getDate(), timeZone);
-}
-
-/** Which week (0 = the one starting today) holds this instant, in the zone. */
-function weekOf(instant: string, timeZone: string): number {
-  const days = differenceInCalendarDays(new TZDate(new Date(instant), timeZone), new TZDate(startOfTodayIn(timeZone), timeZone));
-  return Math.min(WEEKS_AHEAD, Math.max(0, Math.floor(days / 7)));
-}
-
 /**
- * One week at a time, one day at a time (day buttons with their count of free times), so on a phone the review
- * and "Continue to payment" are never far below; the review sticks to the bottom of the screen on small widths.
+ * One week at a time, one day at a time (the "days" layout of WeekSlots), so on a phone the review and "Continue to
+ * payment" are never far below; the review sticks to the bottom of the screen on small widths.
  */
 export function SlotPicker(props: Props) {
   const { coachId, offeringId, viewer } = props;
   // The zone is settled after hydration (the browser's zone is unknown on the server); nothing loads before.
   const [timeZone, setTimeZone] = useState<string | null>(props.requestedZone);
   const [browserZone, setBrowserZone] = useState<string | null>(null);
-  const [weekOffset, setWeekOffset] = useState(0);
-  const [dayKey, setDayKey] = useState<string | null>(null);
-  const [load, setLoad] = useState<Load>({ state: "loading" });
   const [selected, setSelected] = useState<Slot | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [pendingStart, setPendingStart] = useState<string | null>(props.requestedStart);
 
   useEffect(() => {
     const detected = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
@@ -66,61 +45,9 @@ export function SlotPicker(props: Props) {
     setTimeZone((current) => current ?? detected);
   }, []);
 
-  useEffect(() => {
-    if (timeZone && props.requestedStart) setWeekOffset(weekOf(props.requestedStart, timeZone));
-    // Only once the zone is known; later week changes are the student's.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [timeZone === null]);
-
-  const days = useMemo(() => {
-    if (!timeZone) return [];
-    const first = startOfTodayIn(timeZone);
-    return Array.from({ length: 7 }, (_, i) => new TZDate(addDays(new TZDate(first, timeZone), weekOffset * 7 + i), timeZone));
-  }, [timeZone, weekOffset]);
-
-  // Slot answers may be cached by the browser for a few seconds (Cache-Control: max-age=10); after a refused hold
-  // or a manual retry, `fresh` revalidates with the server (a 304 when nothing changed) instead.
-  const fetchSlots = useCallback(async (fresh = false) => {
-    if (!timeZone || days.length === 0) return;
-    setLoad({ state: "loading" });
-    const params = new URLSearchParams({ coachId, offeringId, from: days[0].toISOString(), to: new Date(addDays(days[6], 1).getTime()).toISOString(), timeZone });
-    try {
-      const response = await fetch(`/api/calcom/available-slots?${params}`, fresh ? { cache: "no-cache" } : undefined);
-      const data = await response.json();
-      if (!response.ok) throw new Error(data?.error?.message ?? "Could not load free times.");
-      setLoad({ state: "ready", slots: data.slots, source: data.source });
-    } catch (e) {
-      setLoad({ state: "error", message: e instanceof Error ? e.message : "Could not load free times." });
-    }
-  }, [coachId, offeringId, timeZone, days]);
-
-  useEffect(() => {
-    void fetchSlots();
-  }, [fetchSlots]);
-
-  const byDay = useMemo(() => {
-    const map = new Map<string, Slot[]>();
-    if (load.state === "ready" && timeZone) for (const slot of load.slots) map.set(dateKeyInZone(slot.start, timeZone), [...(map.get(dateKeyInZone(slot.start, timeZone)) ?? []), slot]);
-    return map;
-  }, [load, timeZone]);
-
-  // After loading: reselect the slot from the URL if it is still free, else open the first day with free times.
-  useEffect(() => {
-    if (load.state !== "ready" || !timeZone) return;
-    const wanted = pendingStart ? load.slots.find((s) => new Date(s.start).getTime() === new Date(pendingStart).getTime()) : undefined;
-    if (wanted) {
-      setSelected(wanted);
-      setDayKey(dateKeyInZone(wanted.start, timeZone));
-      setPendingStart(null);
-      return;
-    }
-    setDayKey((current) => (current && byDay.has(current) ? current : (days.map((d) => dateKeyInZone(d, timeZone)).find((k) => byDay.has(k)) ?? null)));
-  }, [load, byDay, days, timeZone, pendingStart]);
-
   function changeZone(zone: string) {
     setTimeZone(zone);
     setSelected(null);
-    setDayKey(null);
   }
 
   function signInPath(kind: "signin" | "signup"): string {
@@ -151,7 +78,7 @@ export function SlotPicker(props: Props) {
         setError(data?.error?.message ?? "Could not hold this slot. Please try again.");
         if (data?.error?.code === "SLOT_TAKEN") {
           setSelected(null);
-          void fetchSlots(true);
+          setReloadKey((k) => k + 1);
         }
         return;
       }
@@ -162,12 +89,6 @@ export function SlotPicker(props: Props) {
   }
 
   const isCoach = viewer !== null && viewer.role !== "STUDENT";
-  const daySlots = dayKey ? (byDay.get(dayKey) ?? []) : [];
-  const shownDay = timeZone ? days.find((d) => dateKeyInZone(d, timeZone) === dayKey) : undefined;
-  const weekLabel =
-    timeZone && days.length
-      ? `${formatInZone(days[0], timeZone, { weekday: undefined, hour: undefined, minute: undefined, year: undefined })} – ${formatInZone(days[6], timeZone, { weekday: undefined, hour: undefined, minute: undefined })}`
-      : "";
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)] lg:gap-8">
@@ -185,80 +106,16 @@ export function SlotPicker(props: Props) {
             ))}
           </div>
         ) : null}
-        <section aria-labelledby="week-heading" className="min-w-0">
-          <div className="mb-3 flex items-center justify-between gap-2">
-            <button type="button" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm disabled:opacity-40" onClick={() => setWeekOffset((w) => w - 1)} disabled={weekOffset === 0} aria-label="Previous week">
-              ←<span className="hidden sm:inline"> Previous week</span>
-            </button>
-            <h2 id="week-heading" className="text-center text-sm font-medium text-slate-700" data-testid="week-label">{weekLabel}</h2>
-            <button type="button" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm disabled:opacity-40" onClick={() => setWeekOffset((w) => w + 1)} disabled={weekOffset >= WEEKS_AHEAD} data-testid="next-week" aria-label="Next week">
-              <span className="hidden sm:inline">Next week </span>→
-            </button>
-          </div>
-          {load.state === "loading" || !timeZone ? (
-            <div className="flex items-center gap-3 rounded-xl border border-slate-200 bg-white p-8 text-slate-600" role="status" data-testid="slots-loading">
-              <span className="h-4 w-4 animate-spin rounded-full border-2 border-slate-300 border-t-brand-600" /> Loading free times…
-            </div>
-          ) : load.state === "error" ? (
-            <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-6 text-sm text-red-700">
-              {load.message} <button type="button" onClick={() => void fetchSlots(true)} className="ml-2 font-medium underline">Retry</button>
-            </div>
-          ) : load.slots.length === 0 ? (
-            <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-700" data-testid="no-slots">
-              No free times this week. <button type="button" className="font-medium text-brand-700 underline" onClick={() => setWeekOffset((w) => w + 1)}>Try the next week</button>.
-            </div>
-          ) : (
-            <div className="rounded-xl border border-slate-200 bg-white p-3" data-testid="slot-days">
-              <div role="group" aria-label="Choose a day" className="grid grid-cols-7 gap-1">
-                {days.map((day) => {
-                  const key = dateKeyInZone(day, timeZone);
-                  const count = byDay.get(key)?.length ?? 0;
-                  const weekday = formatInZone(day, timeZone, { weekday: "short", day: undefined, month: undefined, year: undefined, hour: undefined, minute: undefined });
-                  const date = formatInZone(day, timeZone, { weekday: undefined, day: "numeric", month: undefined, year: undefined, hour: undefined, minute: undefined });
-                  return (
-                    <button
-                      key={key}
-                      type="button"
-                      data-testid="day-tab"
-                      data-day={key}
-                      aria-pressed={dayKey === key}
-                      disabled={count === 0}
-                      onClick={() => setDayKey(key)}
-                      className="flex min-w-0 flex-col items-center rounded-md border border-slate-200 px-0.5 py-1.5 text-xs text-slate-800 hover:border-brand-500 disabled:cursor-not-allowed disabled:bg-slate-50 disabled:text-slate-600 aria-pressed:border-brand-600 aria-pressed:bg-brand-600 aria-pressed:text-white"
-                    >
-                      <span className="font-medium">{weekday}</span>
-                      <span className="text-sm tabular-nums">{date}</span>
-                      <span>{count === 0 ? "–" : `${count} free`}</span>
-                    </button>
-                  );
-                })}
-              </div>
-              {shownDay && daySlots.length > 0 ? (
-                <div className="mt-4">
-                  <h3 id="day-heading" className="mb-2 text-sm font-medium text-slate-700">
-                    {formatInZone(shownDay, timeZone, { hour: undefined, minute: undefined, year: undefined, weekday: "long", month: "long" })}
-                  </h3>
-                  <div role="group" aria-labelledby="day-heading" className="grid grid-cols-3 gap-2 sm:grid-cols-4 md:grid-cols-5">
-                    {daySlots.map((slot) => (
-                      <button
-                        key={slot.start}
-                        type="button"
-                        data-testid="slot"
-                        data-start={slot.start}
-                        aria-pressed={selected?.start === slot.start}
-                        aria-label={`${formatTimeInZone(slot.start, timeZone)}, ${formatInZone(slot.start, timeZone, { hour: undefined, minute: undefined, year: undefined, weekday: "long", month: "long" })}`}
-                        onClick={() => setSelected(slot)}
-                        className="rounded-md border border-slate-300 px-2 py-1.5 text-sm tabular-nums hover:border-brand-500 aria-pressed:border-brand-600 aria-pressed:bg-brand-600 aria-pressed:text-white"
-                      >
-                        {formatTimeInZone(slot.start, timeZone)}
-                      </button>
-                    ))}
-                  </div>
-                </div>
-              ) : null}
-            </div>
-          )}
-        </section>
+        <WeekSlots
+          layout="days"
+          coachId={coachId}
+          offeringId={offeringId}
+          timeZone={timeZone}
+          selected={selected}
+          onSelect={setSelected}
+          reloadKey={reloadKey}
+          initialStart={props.requestedStart}
+        />
       </div>
       <aside
         aria-labelledby="review-heading"

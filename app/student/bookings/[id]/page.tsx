@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { Card, PageHeader } from "@/components/ui";
+import { BookingActionsFor, BookingDetailFrame, Fact, Facts, MovedFacts } from "@/components/booking/booking-detail";
+import { Card } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
-import { BookingActions } from "@/components/booking/booking-actions";
 import { getBookingForUser } from "@/lib/booking/queries";
 import { bookingActionData } from "@/lib/booking/policy-view";
 import { orNotFound, pageParam } from "@/lib/http/pages";
@@ -36,20 +35,18 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const actions = await bookingActionData(booking, "STUDENT");
   return (
     <BookingStatusProvider initial={booking.status}>
-      <div className="mx-auto max-w-2xl">
-        <PageHeader title={booking.title} description={`with ${booking.coach.user.name}`} action={<LiveStatusBadge />} />
+      <BookingDetailFrame title={booking.title} withName={booking.coach.user.name} badge={<LiveStatusBadge />} viewer="STUDENT">
         <Card>
-          <dl className="grid gap-4 text-sm sm:grid-cols-2">
-            <div><dt className="text-slate-600">When ({user.timeZone})</dt><dd className="font-medium">{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</dd></div>
-            <div><dt className="text-slate-600">Price</dt><dd className="font-medium">{formatMoney(booking.priceMinor, booking.currency)}</dd></div>
-            {refund.refundedMinor > 0 ? <div><dt className="text-slate-600">Refunded</dt><dd className="font-medium" data-testid="refunded">{formatMoney(refund.refundedMinor, booking.currency)}</dd></div> : null}
-            {refund.pendingMinor > 0 ? <div><dt className="text-slate-600">Refund on its way</dt><dd className="font-medium" data-testid="refund-pending">{formatMoney(refund.pendingMinor, booking.currency)}</dd></div> : null}
-            {refund.failedMinor > 0 && refund.state === "failed" ? <div className="sm:col-span-2"><dt className="text-slate-600">Refund problem</dt><dd className="font-medium text-red-700" data-testid="refund-failed">A refund of {formatMoney(refund.failedMinor, booking.currency)} did not go through. Our team has been alerted and will return the money another way.</dd></div> : null}
-            {booking.cancelReason ? <div className="sm:col-span-2"><dt className="text-slate-600">Note</dt><dd>{booking.cancelReason}</dd></div> : null}
-            {booking.notice ? <div className="sm:col-span-2"><dt className="text-slate-600">Please note</dt><dd data-testid="booking-notice">{booking.notice}</dd></div> : null}
-            {actions.movedToId ? <div className="sm:col-span-2"><dt className="text-slate-600">Moved</dt><dd><Link href={`/student/bookings/${actions.movedToId}`} className="font-medium text-brand-600 hover:underline" data-testid="moved-to">See the new booking →</Link></dd></div> : null}
-            {actions.movedFrom ? <div className="sm:col-span-2"><dt className="text-slate-600">Moved from</dt><dd data-testid="moved-from">{formatInZone(actions.movedFrom.startsAt, user.timeZone)}</dd></div> : null}
-          </dl>
+          <Facts>
+            <Fact label={`When (${user.timeZone})`}>{formatInZone(booking.startsAt, user.timeZone)} – {formatTimeInZone(booking.endsAt, user.timeZone)}</Fact>
+            <Fact label="Price">{formatMoney(booking.priceMinor, booking.currency)}</Fact>
+            {refund.refundedMinor > 0 ? <Fact label="Refunded" testId="refunded">{formatMoney(refund.refundedMinor, booking.currency)}</Fact> : null}
+            {refund.pendingMinor > 0 ? <Fact label="Refund on its way" testId="refund-pending">{formatMoney(refund.pendingMinor, booking.currency)}</Fact> : null}
+            {refund.failedMinor > 0 && refund.state === "failed" ? <Fact label="Refund problem" wide className="text-red-700" testId="refund-failed">A refund of {formatMoney(refund.failedMinor, booking.currency)} did not go through. Our team has been alerted and will return the money another way.</Fact> : null}
+            {booking.cancelReason ? <Fact label="Note" wide plain>{booking.cancelReason}</Fact> : null}
+            {booking.notice ? <Fact label="Please note" wide plain testId="booking-notice">{booking.notice}</Fact> : null}
+            <MovedFacts data={actions} viewer="STUDENT" timeZone={user.timeZone} />
+          </Facts>
           {addToCalendar ? (
             <p className="mt-4 flex flex-wrap gap-x-4 gap-y-2 text-sm" data-testid="add-to-calendar">
               <span className="text-slate-600">Add to calendar:</span>
@@ -66,22 +63,9 @@ export default async function BookingPage({ params, searchParams }: Props) {
             declined={declined}
             tryAgainHref={bookingPickerPath(booking.coach.slug, booking.offeringId, booking.startsAt.toISOString(), user.timeZone)}
           />
-          <BookingActions
-            bookingId={booking.id}
-            status={booking.status}
-            viewer="STUDENT"
-            coachId={booking.coachId}
-            offeringId={booking.offeringId}
-            offerings={actions.offerings}
-            policyLines={actions.policyLines}
-            rescheduleBlocked={actions.rescheduleBlocked}
-            timeZone={user.timeZone}
-            startsAt={booking.startsAt.toISOString()}
-            bookingHrefBase="/student/bookings"
-          />
+          <BookingActionsFor booking={booking} data={actions} viewer="STUDENT" timeZone={user.timeZone} />
         </Card>
-        <p className="mt-6 text-sm"><Link href="/student/bookings" className="font-medium text-brand-600 hover:underline">← All my bookings</Link></p>
-      </div>
+      </BookingDetailFrame>
     </BookingStatusProvider>
   );
 }
