@@ -1,6 +1,6 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
-import { db } from "@/lib/db/client";
+import { hotQuery } from "@/lib/db/client";
 import { authOptions } from "./options";
 import type { Role } from "@/lib/generated/prisma/enums";
 
@@ -17,9 +17,14 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   if (!session?.user?.id) return null;
   // Name and zone can change on the profile page after the JWT was issued: the database has the current ones. The
   // same read makes a disabled account or a role change count at once (the JWT recheck covers the pages' proxy).
-  const current = await db.user.findUnique({ where: { id: session.user.id }, select: { name: true, timeZone: true, role: true, disabledAt: true } });
-  if (!current || current.disabledAt) return null;
-  return { ...session.user, name: current.name, timeZone: current.timeZone, role: current.role };
+  // Every signed-in API request makes this read: a named statement on the pool, not a Prisma query (hotQuery).
+  const [current] = await hotQuery<{ name: string; time_zone: string; role: Role; disabled: boolean }>(
+    "coachbook_session_user",
+    "SELECT name, time_zone, role::text AS role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = $1",
+    [session.user.id],
+  );
+  if (!current || current.disabled) return null;
+  return { ...session.user, name: current.name, timeZone: current.time_zone, role: current.role };
 }
 
 /** For server components: signed-out visitors go to sign-in; a wrong role gets the 403 page. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import { db, hotQuery } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { instantSchema } from "@/lib/http/input";
@@ -12,7 +12,7 @@ import { timeZoneSchema } from "@/lib/time/zones";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
 import { holdSlotWithOffering } from "./hold";
-import { findLiveHold } from "./live-holds";
+import { findLiveHold, readLiveHolds, resumableHold } from "./live-holds";
 import { releaseHold } from "./release";
 
 export const createBookingSchema = z.object({
@@ -43,7 +43,7 @@ export async function createBooking(student: { id: string; email: string }, inpu
   const capped = rateLimitsEnabled(); // RATE_LIMITS=off (load tests) lifts the cap too
   const resumed = capped ? await resumeOrAssertHoldCap(student.id, input.offeringId, new Date(input.start)) : await findLiveHold(student.id, input.offeringId, new Date(input.start));
   if (resumed) return resumed;
-  const { booking: hold, offering } = await holdSlotWithOffering({
+  const { booking: hold, offering, coach } = await holdSlotWithOffering({
     studentId: student.id,
     offeringId: input.offeringId,
     start: new Date(input.start),
@@ -77,7 +77,7 @@ export async function createBooking(student: { id: string; email: string }, inpu
     throw new AppError("UPSTREAM_UNAVAILABLE", "The coach's calendar could not be reached, so the slot was not held. Please try again in a moment.");
   }
   try {
-    const session = await createCheckoutSession(hold, student, e.APP_URL);
+    const session = await createCheckoutSession(hold, student, e.APP_URL, coach.name);
     if (!session.url) throw new AppError("UPSTREAM_ERROR", "Stripe returned no checkout URL.");
     await recordCheckout(hold, session.id, session.url);
     return { bookingId: hold.id, checkoutUrl: session.url, holdExpiresAt: hold.holdExpiresAt!.toISOString(), amountMinor: hold.priceMinor, currency: hold.currency };
@@ -94,15 +94,19 @@ export async function createBooking(student: { id: string; email: string }, inpu
  * written when the hold row is gone, and that is an error here (the caller undoes the hold).
  */
 async function recordCheckout(hold: { id: string; priceMinor: number; currency: string }, sessionId: string, checkoutUrl: string) {
-  const inserted = await db.$executeRaw`
-    WITH held AS (
-      UPDATE bookings SET stripe_checkout_session_id = ${sessionId}, checkout_url = ${checkoutUrl}, updated_at = now()
-      WHERE id = ${hold.id}
-      RETURNING id)
-    INSERT INTO payments (id, booking_id, status, amount_minor, currency, stripe_checkout_session_id, updated_at)
-    SELECT ${randomUUID()}, held.id, 'PENDING'::"PaymentStatus", ${hold.priceMinor}, ${hold.currency}, ${sessionId}, now() FROM held`;
-  if (inserted !== 1) throw new Error(`hold ${hold.id} vanished before its checkout was recorded`);
+  const inserted = await hotQuery<{ id: string }>("coachbook_record_checkout", RECORD_CHECKOUT_SQL, [sessionId, checkoutUrl, hold.id, randomUUID(), hold.priceMinor, hold.currency]);
+  if (inserted.length !== 1) throw new Error(`hold ${hold.id} vanished before its checkout was recorded`);
 }
+
+// $1 session id, $2 checkout URL, $3 booking id, $4 new payment id, $5 amount, $6 currency.
+const RECORD_CHECKOUT_SQL = `
+  WITH held AS (
+    UPDATE bookings SET stripe_checkout_session_id = $1, checkout_url = $2, updated_at = now()
+    WHERE id = $3
+    RETURNING id)
+  INSERT INTO payments (id, booking_id, status, amount_minor, currency, stripe_checkout_session_id, updated_at)
+  SELECT $4::text, held.id, 'PENDING'::"PaymentStatus", $5::integer, $6::text, $1::text, now() FROM held
+  RETURNING id`;
 
 const liveHolds = (studentId: string) => ({ studentId, status: "PENDING_PAYMENT" as const, holdExpiresAt: { gt: new Date() } });
 
@@ -127,14 +131,9 @@ const LIVE_HOLDS_READ = MAX_LIVE_HOLDS_PER_STUDENT + 8;
  * cannot hold a coach's whole calendar (429 at the cap).
  */
 async function resumeOrAssertHoldCap(studentId: string, offeringId: string, start: Date): Promise<CreatedBooking | null> {
-  const live = await db.booking.findMany({
-    where: liveHolds(studentId),
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: LIVE_HOLDS_READ,
-    select: { id: true, offeringId: true, startsAt: true, checkoutUrl: true, holdExpiresAt: true, priceMinor: true, currency: true },
-  });
-  const same = live.find((b) => b.offeringId === offeringId && b.startsAt.getTime() === start.getTime() && b.checkoutUrl && b.holdExpiresAt);
-  if (same) return { bookingId: same.id, checkoutUrl: same.checkoutUrl!, holdExpiresAt: same.holdExpiresAt!.toISOString(), amountMinor: same.priceMinor, currency: same.currency };
+  const live = await readLiveHolds(studentId, LIVE_HOLDS_READ);
+  const same = resumableHold(live, offeringId, start);
+  if (same) return same;
   if (live.length >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(studentId);
   return null;
 }

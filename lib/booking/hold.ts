@@ -5,7 +5,7 @@ import { isExclusionViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import type { Booking } from "@/lib/generated/prisma/client";
 import { snapshotPolicy } from "./policy";
-import { loadOfferingRules, type OfferingRow } from "./rules";
+import { loadOfferingRules, type CoachRow, type OfferingRow } from "./rules";
 
 export interface HoldInput {
   studentId: string;
@@ -24,8 +24,11 @@ export async function holdSlot(input: HoldInput, now = new Date()): Promise<Book
   return (await holdSlotWithOffering(input, now)).booking;
 }
 
-/** The same, also returning the offering it read (createBooking needs its Cal.com event type: no second read). */
-export async function holdSlotWithOffering(input: HoldInput, now = new Date()): Promise<{ booking: Booking; offering: OfferingRow }> {
+/**
+ * The same, also returning the offering and coach it read (createBooking needs the Cal.com event type and the
+ * coach's name for Checkout: no second read).
+ */
+export async function holdSlotWithOffering(input: HoldInput, now = new Date()): Promise<{ booking: Booking; offering: OfferingRow; coach: CoachRow }> {
   const dayMs = 24 * 3600 * 1000;
   const { offering, coach, rules } = await loadOfferingRules(
     db,
@@ -58,7 +61,7 @@ export async function holdSlotWithOffering(input: HoldInput, now = new Date()): 
         policy: snapshotPolicy(coach),
       },
     });
-    return { booking, offering };
+    return { booking, offering, coach };
   } catch (error) {
     if (isExclusionViolation(error)) throw new AppError("SLOT_TAKEN", "Someone just took this slot. Please pick another time.");
     throw error;

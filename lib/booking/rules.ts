@@ -37,6 +37,8 @@ export interface OfferingRow {
 
 export interface CoachRow {
   id: string;
+  /** The coach's display name (the Checkout line item names the coach). */
+  name: string;
   timeZone: string;
   bufferBeforeMinutes: number;
   bufferAfterMinutes: number;
@@ -69,7 +71,7 @@ const LOAD_OFFERING_RULES_SQL = `
       'id', o.id, 'coachId', o.coach_id, 'title', o.title, 'durationMinutes', o.duration_minutes, 'priceMinor', o.price_minor,
       'currency', o.currency, 'active', o.active, 'calcomEventTypeId', o.calcom_event_type_id) AS offering,
     json_build_object(
-      'id', c.id, 'timeZone', c.time_zone, 'bufferBeforeMinutes', c.buffer_before_minutes, 'bufferAfterMinutes', c.buffer_after_minutes,
+      'id', c.id, 'name', (SELECT u.name FROM users u WHERE u.id = c.user_id), 'timeZone', c.time_zone, 'bufferBeforeMinutes', c.buffer_before_minutes, 'bufferAfterMinutes', c.buffer_after_minutes,
       'minimumNoticeMinutes', c.minimum_notice_minutes, 'bookingHorizonDays', c.booking_horizon_days, 'slotIntervalMinutes', c.slot_interval_minutes,
       'fullRefundHoursBefore', c.full_refund_hours_before, 'lateCancelRefundPercent', c.late_cancel_refund_percent,
       'partialRefundHoursBefore', c.partial_refund_hours_before, 'rescheduleCutoffHours', c.reschedule_cutoff_hours, 'maxReschedules', c.max_reschedules,

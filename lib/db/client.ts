@@ -72,6 +72,17 @@ export function getPool(): pg.Pool {
  */
 export const preparedStatements = () => process.env.DATABASE_PREPARED_STATEMENTS !== "off";
 
+/**
+ * One statement of a hot path straight on the pool, prepared once per connection when allowed. Prisma's client
+ * costs about 0.6-0.8 ms of CPU per model query against 0.13 ms for a named statement (measured in-process on
+ * this machine; docs/BENCHMARKS.md): on a request made of a handful of reads and writes, that is most of its time.
+ * Outside any transaction only: a statement that must see or join a transaction goes through its client.
+ */
+export async function hotQuery<Row extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<Row[]> {
+  const result = await getPool().query<Row>(preparedStatements() ? { name, text, values } : { text, values });
+  return result.rows;
+}
+
 /** Lazily bound so importing a module never opens a connection. */
 export const db: Db = new Proxy({} as Db, {
   get(_target, property) {

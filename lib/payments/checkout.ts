@@ -6,11 +6,11 @@ import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { getStripe, toAppError } from "./stripe";
 
 /** What the student sees on Checkout: who, and when in the zone they booked in, not only "Intro call". */
-async function productFor(booking: Booking): Promise<{ name: string; description: string }> {
-  const coach = await db.coachProfile.findUnique({ where: { id: booking.coachId }, select: { user: { select: { name: true } } } });
+async function productFor(booking: Booking, knownCoachName?: string): Promise<{ name: string; description: string }> {
+  const coachName = knownCoachName ?? (await db.coachProfile.findUnique({ where: { id: booking.coachId }, select: { user: { select: { name: true } } } }))?.user.name;
   const zone = booking.studentTimeZone;
   const when = `${formatInZone(booking.startsAt, zone)}–${formatTimeInZone(booking.endsAt, zone)} (${zone})`;
-  const what = coach ? `${booking.title} with ${coach.user.name}` : booking.title;
+  const what = coachName ? `${booking.title} with ${coachName}` : booking.title;
   // The name is the line Checkout shows most prominently, so it carries the time too; the description repeats it.
   return { name: `${what}, ${when}`, description: when };
 }
@@ -24,7 +24,7 @@ const MIN_CHECKOUT_MINUTES = 31;
  * session back instead of a second one. When the hold ends before the session would, the sweep expires the
  * session early (sweepExpiredHolds in lib/booking/release.ts).
  */
-export async function createCheckoutSession(booking: Booking, student: { email: string }, appUrl: string): Promise<Stripe.Checkout.Session> {
+export async function createCheckoutSession(booking: Booking, student: { email: string }, appUrl: string, coachName?: string): Promise<Stripe.Checkout.Session> {
   const expiresAt = max([booking.holdExpiresAt ?? new Date(), addMinutes(new Date(), MIN_CHECKOUT_MINUTES)]);
   try {
     return await getStripe().checkout.sessions.create(
@@ -38,7 +38,7 @@ export async function createCheckoutSession(booking: Booking, student: { email: 
             price_data: {
               currency: booking.currency,
               unit_amount: booking.priceMinor,
-              product_data: await productFor(booking),
+              product_data: await productFor(booking, coachName),
             },
           },
         ],
