@@ -13,6 +13,9 @@ export const logRequestError: Instrumentation.onRequestError = (error, request, 
   const header = request.headers["x-request-id"];
   const given = Array.isArray(header) ? header[0] : header;
   const digest = error && typeof error === "object" && "digest" in error ? String((error as { digest: unknown }).digest) : undefined;
+  // Next reports an error once per place it surfaced: one rejected read used by two components of the same render
+  // comes back twice with the same digest. One line per error and request is enough.
+  if (digest && alreadyLogged(`${given ?? ""} ${digest}`)) return;
   log.error("unhandled error while rendering", {
     ...(given && isSaneRequestId(given) ? { requestId: given } : {}),
     method: request.method,
@@ -25,3 +28,12 @@ export const logRequestError: Instrumentation.onRequestError = (error, request, 
     error,
   });
 };
+
+// The last few (request id, digest) pairs logged; bounded, and only ever used to drop an immediate repeat.
+const recent: string[] = [];
+function alreadyLogged(key: string): boolean {
+  if (recent.includes(key)) return true;
+  recent.push(key);
+  if (recent.length > 100) recent.shift();
+  return false;
+}

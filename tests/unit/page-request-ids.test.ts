@@ -103,6 +103,19 @@ describe("onRequestError (instrumentation.ts)", () => {
     expect(serialized).toMatch(/"stack":/);
   });
 
+  it("the same error reported twice for one request (two components awaited one failed read) is one line", async () => {
+    process.env.NEXT_RUNTIME = "nodejs";
+    const error = Object.assign(new Error("database gone"), { digest: "777" });
+    const request = { path: "/student/bookings/b1", method: "GET", headers: { "x-request-id": "page-req-0777" } };
+    const lines = await captureLines(async () => {
+      await onRequestError(error, request, context);
+      await onRequestError(error, request, context);
+      // Another request's error with the same digest is its own line.
+      await onRequestError(error, { ...request, headers: { "x-request-id": "page-req-0778" } }, context);
+    });
+    expect(lines.map((l) => l.requestId)).toEqual(["page-req-0777", "page-req-0778"]);
+  });
+
   it("an id that is not a sane token is left out rather than logged", async () => {
     process.env.NEXT_RUNTIME = "nodejs";
     const lines = await captureLines(() => onRequestError(new Error("x"), { path: "/", method: "GET", headers: { "x-request-id": ["<script>"] } }, context));
