@@ -28,7 +28,10 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: asList(baseSecurityHeaders()) },
-      { source: "/api/:path*", headers: asList({ "Content-Security-Policy": API_CONTENT_SECURITY_POLICY, "Cache-Control": "no-store" }) },
+      { source: "/api/:path*", headers: asList({ "Content-Security-Policy": API_CONTENT_SECURITY_POLICY }) },
+      // API answers are private and fresh, except the public slot answer, which sets its own short public max-age
+      // and ETag (lib/http/cacheable.ts). A header here wins over the route's own, so that route is left out.
+      { source: "/api/:path((?!calcom/available-slots$).*)", headers: asList({ "Cache-Control": "no-store" }) },
       // The pages served from Next's page cache are cached on the server only. Next would send its ISR header
       // (`s-maxage=30, stale-while-revalidate=<a year>`), and browsers honour stale-while-revalidate: Chrome served
       // a stale copy (old prices, old availability) and left a background revalidation hanging for up to 30 s.

@@ -81,6 +81,8 @@ export async function withRequest(req: Request, work: () => Promise<Response>): 
       response = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
       response.headers.set("x-request-id", requestId);
     }
+    // Errors are never cached (next.config.ts leaves the public slot route's caching to the route, errors included).
+    if (response.status >= 400 && !response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
     // One access line per request (the request id comes from the context, like every other line of it).
     log.info("request", { method: req.method, path: safePath(req), status: response.status, ms: Math.round(performance.now() - started) });
     return response;

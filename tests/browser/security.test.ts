@@ -81,6 +81,29 @@ describe("security headers and not-found pages over HTTP", () => {
     expect(response.status).toBe(400);
     for (const name of REQUIRED) expect(response.headers.get(name), name).toBeTruthy();
     expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    // An error is never cached, not even on the one public, cacheable route.
+    expect(response.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("the public slot answer keeps its own short public caching and ETag through the built app; other API answers are no-store", async () => {
+    // (next.config.ts headers win over a route's own: the slot route must be left out of the API-wide no-store.)
+    const db = createPrismaClient(inject("browserDatabaseUrl"));
+    let query: URLSearchParams;
+    try {
+      const offering = await db.offering.findFirstOrThrow({ where: { active: true } });
+      query = new URLSearchParams({ coachId: offering.coachId, offeringId: offering.id, from: new Date(Date.now() + 86_400_000).toISOString(), to: new Date(Date.now() + 8 * 86_400_000).toISOString(), timeZone: "UTC" });
+    } finally {
+      await db.$disconnect();
+    }
+    const slots = await fetch(`${baseUrl}/api/calcom/available-slots?${query}`);
+    expect(slots.status).toBe(200);
+    expect(slots.headers.get("cache-control")).toMatch(/^public, max-age=\d+/);
+    const etag = slots.headers.get("etag");
+    expect(etag).toBeTruthy();
+    expect((await fetch(`${baseUrl}/api/calcom/available-slots?${query}`, { headers: { "if-none-match": etag! } })).status).toBe(304);
+    const me = await fetch(`${baseUrl}/api/me`);
+    expect(me.status).toBe(200);
+    expect(me.headers.get("cache-control")).toBe("no-store");
   });
 
   it("an unknown booking, someone else's booking id and an unknown coach are the not-found page with HTTP 404", async () => {
