@@ -12,16 +12,11 @@
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { createPrismaClient } from "@/lib/db/client";
-import { freePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { migrate } from "@/lib/db/migrator";
-import { startCalcomEmulator } from "@/lib/emulators/calcom";
-import { startStripeEmulator } from "@/lib/emulators/stripe";
 import { seedBenchData } from "./seed";
-import { BENCH_CALCOM, benchEnv, ensureBuild, signIn, startNext } from "./support";
+import { ensureBuild, signIn, startBenchStack, startNext } from "./support";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -99,18 +94,11 @@ function childPids(pid: number): number[] {
 }
 
 export async function run() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coachbook-bench-"));
-  fs.chmodSync(tmp, 0o755);
-  const database = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
-  const cal = await startCalcomEmulator(BENCH_CALCOM);
+  const stack = await startBenchStack("coachbook-bench-");
+  const { database, port, appUrl, cal, env } = stack;
   let server: ChildProcess | undefined;
   let stats: pg.Client | undefined;
   try {
-    await migrate(database.url);
-    const env = { ...benchEnv({ databaseUrl: database.url, appUrl: appUrl, stripe, calcomUrl: cal.url }), COACHBOOK_WORKER: "off" };
     // The seed (and the Cal.com sync of one coach) run in this process against the same database.
     Object.assign(process.env, env);
     const data = await seedBenchData(createPrismaClient(database.url));
@@ -195,10 +183,7 @@ export async function run() {
   } finally {
     server?.kill("SIGTERM");
     await stats?.end().catch(() => undefined);
-    await cal.stop();
-    await stripe.stop();
-    await database.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

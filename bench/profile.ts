@@ -7,16 +7,11 @@
  * Env: BENCH_SECONDS (load duration, default 8), BENCH_WRITE_CONNECTIONS / BENCH_CONNECTIONS as in http.bench.ts.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { createPrismaClient } from "@/lib/db/client";
-import { freePort, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
-import { migrate } from "@/lib/db/migrator";
-import { startCalcomEmulator } from "@/lib/emulators/calcom";
-import { startStripeEmulator } from "@/lib/emulators/stripe";
 import { seedBenchData } from "./seed";
-import { BENCH_CALCOM, benchEnv, ensureBuild, signIn, startNext } from "./support";
+import { ensureBuild, signIn, startBenchStack, startNext } from "./support";
 
 const kind = process.argv[2] ?? "create-booking";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -50,18 +45,11 @@ export function summarise(profile: Profile, top = 25): string {
 }
 
 async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coachbook-profile-"));
-  fs.chmodSync(tmp, 0o755);
-  const profDir = path.join(tmp, "prof");
+  const stack = await startBenchStack("coachbook-profile-");
+  const { database, port, appUrl, env } = stack;
+  const profDir = path.join(stack.tmp, "prof");
   fs.mkdirSync(profDir);
-  const database = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
-  const cal = await startCalcomEmulator(BENCH_CALCOM);
   try {
-    await migrate(database.url);
-    const env = { ...benchEnv({ databaseUrl: database.url, appUrl: appUrl, stripe, calcomUrl: cal.url }), COACHBOOK_WORKER: "off" };
     Object.assign(process.env, env);
     const data = await seedBenchData(createPrismaClient(database.url));
     ensureBuild(env);
@@ -94,10 +82,7 @@ async function main() {
       console.log(`\n=== ${path.relative(process.cwd(), kept)} ===\n${summarise(profile)}`);
     }
   } finally {
-    await cal.stop();
-    await stripe.stop();
-    await database.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 export const root = path.resolve(import.meta.dirname, "..");
@@ -72,3 +73,35 @@ export function benchEnv(opts: { databaseUrl: string; appUrl: string; stripe: { 
 
 /** The Cal.com emulator's OAuth client and webhook secret for benchmarks (startCalcomEmulator(BENCH_CALCOM)). */
 export const BENCH_CALCOM = { clientId: "bench-client", clientSecret: "bench-secret", webhookSecret: "bench-calcom-hook" };
+
+/**
+ * One benchmark's world: a throw-away embedded PostgreSQL (migrated), the Stripe and Cal.com emulators, a free port
+ * for the app, and its environment (benchEnv, worker off). `stop()` takes it all down.
+ */
+export async function startBenchStack(prefix: string) {
+  const { startEmbeddedPostgres, freePort } = await import("@/lib/db/embedded-postgres");
+  const { migrate } = await import("@/lib/db/migrator");
+  const { startStripeEmulator } = await import("@/lib/emulators/stripe");
+  const { startCalcomEmulator } = await import("@/lib/emulators/calcom");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(tmp, 0o755);
+  const database = await startEmbeddedPostgres({ dataDir: path.join(tmp, "data"), ephemeral: true, database: "bench" });
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const stripe = await startStripeEmulator({ webhookUrl: `${appUrl}/api/webhooks/stripe` });
+  const cal = await startCalcomEmulator(BENCH_CALCOM);
+  const stop = async () => {
+    await cal.stop();
+    await stripe.stop();
+    await database.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    await migrate(database.url);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const env = { ...benchEnv({ databaseUrl: database.url, appUrl, stripe, calcomUrl: cal.url }), COACHBOOK_WORKER: "off" };
+  return { tmp, database, port, appUrl, stripe, cal, env, stop };
+}
