@@ -26,7 +26,8 @@ function weekOf(instant: string, timeZone: string): number {
 
 async function fetchSlots(params: URLSearchParams, fresh: boolean): Promise<Load> {
   try {
-    // Answers may sit in the browser cache briefly (Cache-Control: max-age=10); `fresh` revalidates with the server.
+    // Answers may sit in the browser cache briefly (Cache-Control: max-age=10); `fresh` revalidates with the server
+    // (a 304 when nothing changed).
     const response = await fetch(`/api/calcom/available-slots?${params}`, fresh ? { cache: "no-cache" } : undefined);
     const data = await response.json();
     if (!response.ok) throw new Error(data?.error?.message ?? "Could not load free times.");
@@ -79,13 +80,17 @@ export function WeekSlots({ coachId, offeringId, timeZone, selected, onSelect, l
     return Array.from({ length: 7 }, (_, i) => new TZDate(addDays(new TZDate(first, timeZone), weekOffset * 7 + i), timeZone));
   }, [timeZone, weekOffset]);
 
-  // A retry or a new reloadKey revalidates with the server; moving between weeks may use the browser's cache.
-  const fetched = useRef({ reloadKey, retries });
+  // Each week is asked fresh from the server the first time this view shows it (a slot list from an earlier visit
+  // may still sit in the browser cache for max-age=10 s, and the student may just have taken one of its slots);
+  // going back to a week already seen may use the browser's cache; a retry or a new reloadKey revalidates again.
+  const fetched = useRef({ reloadKey, retries, weeks: new Set<string>() });
   useEffect(() => {
     if (!timeZone || days.length === 0) return;
-    const fresh = fetched.current.reloadKey !== reloadKey || fetched.current.retries !== retries;
-    fetched.current = { reloadKey, retries };
     const params = new URLSearchParams({ coachId, offeringId, from: days[0].toISOString(), to: new Date(addDays(days[6], 1).getTime()).toISOString(), timeZone });
+    const again = fetched.current.reloadKey !== reloadKey || fetched.current.retries !== retries;
+    if (again) fetched.current = { reloadKey, retries, weeks: new Set() };
+    const fresh = !fetched.current.weeks.has(params.toString());
+    fetched.current.weeks.add(params.toString());
     let stale = false;
     setLoad({ state: "loading" });
     void fetchSlots(params, fresh).then((next) => {
