@@ -11,6 +11,16 @@ let context: BrowserContext;
 let page: Page;
 const violations: string[] = [];
 
+/** Runs `work` against the app's database with a client of its own, closed afterwards. */
+async function withAppDb<T>(work: (db: ReturnType<typeof createPrismaClient>) => Promise<T>): Promise<T> {
+  const db = createPrismaClient(inject("browserDatabaseUrl"));
+  try {
+    return await work(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext();
@@ -87,14 +97,8 @@ describe("security headers and not-found pages over HTTP", () => {
 
   it("the public slot answer keeps its own short public caching and ETag through the built app; other API answers are no-store", async () => {
     // (next.config.ts headers win over a route's own: the slot route must be left out of the API-wide no-store.)
-    const db = createPrismaClient(inject("browserDatabaseUrl"));
-    let query: URLSearchParams;
-    try {
-      const offering = await db.offering.findFirstOrThrow({ where: { active: true } });
-      query = new URLSearchParams({ coachId: offering.coachId, offeringId: offering.id, from: new Date(Date.now() + 86_400_000).toISOString(), to: new Date(Date.now() + 8 * 86_400_000).toISOString(), timeZone: "UTC" });
-    } finally {
-      await db.$disconnect();
-    }
+    const offering = await withAppDb((db) => db.offering.findFirstOrThrow({ where: { active: true } }));
+    const query = new URLSearchParams({ coachId: offering.coachId, offeringId: offering.id, from: new Date(Date.now() + 86_400_000).toISOString(), to: new Date(Date.now() + 8 * 86_400_000).toISOString(), timeZone: "UTC" });
     const slots = await fetch(`${baseUrl}/api/calcom/available-slots?${query}`);
     expect(slots.status).toBe(200);
     expect(slots.headers.get("cache-control")).toMatch(/^public, max-age=\d+/);
@@ -108,19 +112,15 @@ describe("security headers and not-found pages over HTTP", () => {
 
   it("an unknown booking, someone else's booking id and an unknown coach are the not-found page with HTTP 404", async () => {
     // A booking of another student (made directly in the app's database).
-    const db = createPrismaClient(inject("browserDatabaseUrl"));
-    let foreign: string;
-    try {
+    const foreign = await withAppDb(async (db) => {
       const offering = await db.offering.findFirstOrThrow({ where: { active: true } });
       const other = await db.user.create({ data: { email: `other.${Date.now()}@example.com`, name: "Other Student", passwordHash: "x", role: "STUDENT", timeZone: "UTC" } });
       const startsAt = new Date(Date.UTC(2031, 0, 7, 10));
       const endsAt = new Date(startsAt.getTime() + offering.durationMinutes * 60_000);
-      foreign = (await db.booking.create({
+      return (await db.booking.create({
         data: { coachId: offering.coachId, studentId: other.id, offeringId: offering.id, status: "CONFIRMED", startsAt, endsAt, blockedFrom: startsAt, blockedUntil: endsAt, studentTimeZone: "UTC", title: offering.title, priceMinor: offering.priceMinor, currency: offering.currency, policy: {} },
       })).id;
-    } finally {
-      await db.$disconnect();
-    }
+    });
     await signIn(page, baseUrl, "sam.student@coachbook.test", DEMO_PASSWORD);
     for (const path of [`/student/bookings/${foreign}`, "/student/bookings/no-such-booking", "/student/bookings/%00", "/coaches/no-such-coach"]) {
       const response = await page.goto(`${baseUrl}${path}`);
