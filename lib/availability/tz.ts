@@ -7,7 +7,7 @@
  * zone, so `new TZDate(2026, 10, 1, 1, 30, "America/New_York")` is EDT under TZ=UTC but EST under
  * TZ=America/Los_Angeles; it also costs ~12 µs per call.
  *
- * Instead an {@link OffsetTimeline} samples the zone's offset once per day over the span a query needs,
+ * Instead an {@link OffsetTimeline} samples the zone's offset once per day (per UTC month, cached for the process),
  * pins every offset change to the second by bisection, and then converts with exact, piecewise offsets.
  *
  * Wall time → instant (the one rule used everywhere): a wall time maps to the EARLIEST instant at which the
@@ -30,7 +30,81 @@ export function zoneOffsetMs(timeZone: string, ms: number): number {
   return Math.round(minutes * MINUTE_MS);
 }
 
-/** Piecewise-constant offsets of one zone over a UTC span; exact within the span, extrapolated outside it. */
+interface SampledOffsets {
+  /** Offset (ms) at the span's first instant. */
+  first: number;
+  /** Instants (ms) at which the offset changes inside the span, ascending, and the offset from each on. */
+  starts: number[];
+  offsets: number[];
+}
+
+/**
+ * The zone's offset changes in (fromMs, toMs]: the offset is sampled once per day, and each change is pinned to the
+ * second by bisection (real transitions happen on whole seconds).
+ */
+function sampleOffsets(timeZone: string, fromMs: number, toMs: number): SampledOffsets {
+  let t = Math.floor(fromMs / 1000) * 1000;
+  const end = Math.max(t, Math.ceil(toMs / 1000) * 1000);
+  let current = zoneOffsetMs(timeZone, t);
+  const sampled: SampledOffsets = { first: current, starts: [], offsets: [] };
+  while (t < end) {
+    const next = Math.min(t + DAY_MS, end);
+    if (zoneOffsetMs(timeZone, next) === current) {
+      t = next;
+      continue;
+    }
+    // The offset changed in (t, next]: bisect to the first second with a different offset.
+    let good = t;
+    let bad = next;
+    while (bad - good > 1000) {
+      const mid = Math.floor((good + bad) / 2000) * 1000;
+      if (mid <= good) break;
+      if (zoneOffsetMs(timeZone, mid) === current) good = mid;
+      else bad = mid;
+    }
+    current = zoneOffsetMs(timeZone, bad);
+    sampled.starts.push(bad);
+    sampled.offsets.push(current);
+    // Continue from the transition, so a second change inside the same step is not missed.
+    t = bad;
+  }
+  return sampled;
+}
+
+/**
+ * Offsets are sampled per zone and UTC calendar month, once per process, and shared by every timeline: a 60-day
+ * slot read used to ask Intl for about 70 offsets (a third of the engine's time); now it joins three or four
+ * cached months. The tz database does not change while the process runs, so nothing here ever goes stale; the
+ * map is bounded (cleared when full) and only months of years 1900-2299 are cached (others are sampled directly).
+ */
+const zoneMonths = new Map<string, SampledOffsets>();
+const MAX_CACHED_ZONE_MONTHS = 20_000;
+const FIRST_CACHED_MONTH = 1900 * 12;
+const LAST_CACHED_MONTH = 2300 * 12 - 1;
+/** Spans up to this many months are joined from the cache; longer ones (rare: tests, far ranges) are sampled. */
+const MAX_JOINED_MONTHS = 26;
+
+function utcMonthIndex(ms: number): number {
+  const date = new Date(ms);
+  return date.getUTCFullYear() * 12 + date.getUTCMonth();
+}
+
+function zoneMonth(timeZone: string, month: number): SampledOffsets {
+  const key = `${timeZone}\u0000${month}`;
+  let found = zoneMonths.get(key);
+  if (!found) {
+    const year = Math.floor(month / 12);
+    found = sampleOffsets(timeZone, Date.UTC(year, month % 12, 1), Date.UTC(year, (month % 12) + 1, 1));
+    if (zoneMonths.size >= MAX_CACHED_ZONE_MONTHS) zoneMonths.clear();
+    zoneMonths.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * Piecewise-constant offsets of one zone over a UTC span; exact within the span (and within the whole UTC months
+ * it touches), extrapolated outside it.
+ */
 export class OffsetTimeline {
   /** starts[i] is the first instant of segment i (starts[0] = -Infinity). */
   private readonly starts: number[];
@@ -42,34 +116,25 @@ export class OffsetTimeline {
     fromMs: number,
     toMs: number,
   ) {
-    // Second-aligned sampling grid: real transitions happen on whole seconds.
-    let t = Math.floor(fromMs / 1000) * 1000;
-    const end = Math.max(t, Math.ceil(toMs / 1000) * 1000);
-    let current = zoneOffsetMs(timeZone, t);
-    this.starts = [-Infinity];
-    this.offsets = [current];
-    while (t < end) {
-      const next = Math.min(t + DAY_MS, end);
-      const sampled = zoneOffsetMs(timeZone, next);
-      if (sampled === current) {
-        t = next;
-        continue;
+    const firstMonth = Number.isFinite(fromMs) ? utcMonthIndex(fromMs) : NaN;
+    const lastMonth = Number.isFinite(toMs) ? utcMonthIndex(Math.max(fromMs, toMs)) : NaN;
+    if (firstMonth >= FIRST_CACHED_MONTH && lastMonth <= LAST_CACHED_MONTH && lastMonth - firstMonth < MAX_JOINED_MONTHS) {
+      // Month m's changes lie in (its first instant, the next month's first instant], so joining them in order
+      // gives every change once, and each month starts with the offset the previous one ended on.
+      this.starts = [-Infinity];
+      this.offsets = [zoneMonth(timeZone, firstMonth).first];
+      for (let month = firstMonth; month <= lastMonth; month++) {
+        const sampled = zoneMonth(timeZone, month);
+        for (let i = 0; i < sampled.starts.length; i++) {
+          this.starts.push(sampled.starts[i]);
+          this.offsets.push(sampled.offsets[i]);
+        }
       }
-      // The offset changed in (t, next]: bisect to the first second with a different offset.
-      let good = t;
-      let bad = next;
-      while (bad - good > 1000) {
-        const mid = Math.floor((good + bad) / 2000) * 1000;
-        if (mid <= good) break;
-        if (zoneOffsetMs(timeZone, mid) === current) good = mid;
-        else bad = mid;
-      }
-      current = zoneOffsetMs(timeZone, bad);
-      this.starts.push(bad);
-      this.offsets.push(current);
-      // Continue from the transition, so a second change inside the same step is not missed.
-      t = bad;
+      return;
     }
+    const sampled = sampleOffsets(timeZone, fromMs, toMs);
+    this.starts = [-Infinity, ...sampled.starts];
+    this.offsets = [sampled.first, ...sampled.offsets];
   }
 
   /** Offset (ms) in force at instant `ms`. */

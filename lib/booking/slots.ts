@@ -53,6 +53,17 @@ const FALLBACK_REASON = "Cal.com did not answer in time; these times come from C
  * a slot is offered only when both agree — exactly the slots a hold will then accept.
  */
 export async function findSlots(query: SlotQuery, now = new Date()): Promise<SlotsResult> {
+  const { starts, durationMs, ...answer } = await findSlotStarts(query, now);
+  return { ...answer, slots: toViews(starts, durationMs) };
+}
+
+/** The same answer as findSlots, with the slots as start instants (epoch ms) of `durationMs` each. */
+export interface SlotStarts extends Omit<SlotsResult, "slots"> {
+  starts: number[];
+  durationMs: number;
+}
+
+export async function findSlotStarts(query: SlotQuery, now = new Date()): Promise<SlotStarts> {
   // Busy time is read a day beyond the range: a booking just outside it can still block a slot with its buffers.
   const loaded = await loadOfferingRules(db, query.offeringId, now, new Date(query.from.getTime() - DAY_MS), new Date(query.to.getTime() + DAY_MS)).catch((error) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") return null;
@@ -76,11 +87,27 @@ export async function findSlots(query: SlotQuery, now = new Date()): Promise<Slo
     });
     if (remote?.kind === "answered") {
       const offeredByCalcom = new Set(remote.starts);
-      return { source: "calcom", timeZone: query.timeZone, slots: toViews(local.filter((start) => offeredByCalcom.has(start)), durationMs) };
+      return { source: "calcom", timeZone: query.timeZone, starts: local.filter((start) => offeredByCalcom.has(start)), durationMs };
     }
     if (remote?.kind === "unavailable") fallbackReason = FALLBACK_REASON;
   }
-  return { source: "local", ...(fallbackReason ? { fallbackReason } : {}), timeZone: query.timeZone, slots: toViews(local, durationMs) };
+  return { source: "local", ...(fallbackReason ? { fallbackReason } : {}), timeZone: query.timeZone, starts: local, durationMs };
+}
+
+/**
+ * `JSON.stringify` of the findSlots answer, written straight from the epoch milliseconds: a 60-day answer has 480
+ * slots, and building 480 objects and 960 strings only to stringify them took longer than the engine itself
+ * (docs/BENCHMARKS.md). ISO instants need no escaping; the two free-text fields go through JSON.stringify.
+ */
+export function slotsJson(answer: SlotStarts): string {
+  let json = `{"source":${JSON.stringify(answer.source)}`;
+  if (answer.fallbackReason) json += `,"fallbackReason":${JSON.stringify(answer.fallbackReason)}`;
+  json += `,"timeZone":${JSON.stringify(answer.timeZone)},"slots":[`;
+  const { starts, durationMs } = answer;
+  for (let i = 0; i < starts.length; i++) {
+    json += `${i === 0 ? "" : ","}{"start":"${isoFromEpochMs(starts[i])}","end":"${isoFromEpochMs(starts[i] + durationMs)}"}`;
+  }
+  return `${json}]}`;
 }
 
 function toViews(starts: number[], durationMs: number): SlotView[] {

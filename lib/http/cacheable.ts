@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /**
- * A JSON answer that is the same for every caller (no session, no cookies), made cheap to send again:
+ * A JSON answer (`body`, already serialised) that is the same for every caller (no session, no cookies), made cheap to send again:
  * a strong ETag over the body with 304 Not Modified when the client already has it, and a short public max-age
  * (the answer goes stale as others book). Nothing varies on Cookie because the answer never depends on who asks:
  * only use this for such answers.
@@ -10,8 +10,7 @@ import { createHash } from "node:crypto";
  * gzip bytes labelled as plain JSON) and its built-in compression skips route handlers
  * (vercel/next.js#98007). The reverse proxy in front compresses (docs/SCALING.md), adding Vary: Accept-Encoding.
  */
-export function cacheableJson(req: Request, value: unknown, options: { maxAgeSeconds: number; staleWhileRevalidateSeconds?: number }): Response {
-  const body = JSON.stringify(value);
+export function cacheableJson(req: Request, body: string, options: { maxAgeSeconds: number; staleWhileRevalidateSeconds?: number }): Response {
   const etag = `"${createHash("sha1").update(body).digest("base64url")}"`;
   const headers = new Headers({
     "content-type": "application/json",

@@ -1,4 +1,4 @@
-import { findSlots, slotQuerySchema } from "@/lib/booking/slots";
+import { findSlotStarts, slotQuerySchema, slotsJson } from "@/lib/booking/slots";
 import { cacheableJson } from "@/lib/http/cacheable";
 import { parseQuery, route } from "@/lib/http/route";
 
@@ -9,6 +9,6 @@ import { parseQuery, route } from "@/lib/http/route";
  */
 export const GET = route(
   "anonymous",
-  async ({ req }) => cacheableJson(req, await findSlots(parseQuery(req, slotQuerySchema)), { maxAgeSeconds: 10, staleWhileRevalidateSeconds: 20 }),
+  async ({ req }) => cacheableJson(req, slotsJson(await findSlotStarts(parseQuery(req, slotQuerySchema))), { maxAgeSeconds: 10, staleWhileRevalidateSeconds: 20 }),
   { rateLimit: "availableSlots" },
 );
