@@ -11,8 +11,9 @@ import { MAX_LIVE_HOLDS_PER_STUDENT, rateLimitsEnabled } from "@/lib/rate-limit/
 import { timeZoneSchema } from "@/lib/time/zones";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
-import { holdSlotWithOffering } from "./hold";
-import { findLiveHold, readLiveHolds, resumableHold } from "./live-holds";
+import { insertHold } from "./hold";
+import { resumableHold } from "./live-holds";
+import { loadHoldContext } from "./rules";
 import { releaseHold } from "./release";
 
 export const createBookingSchema = z.object({
@@ -41,15 +42,18 @@ export async function createBooking(student: { id: string; email: string }, inpu
   const e = env();
   if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
   const capped = rateLimitsEnabled(); // RATE_LIMITS=off (load tests) lifts the cap too
-  const resumed = capped ? await resumeOrAssertHoldCap(student.id, input.offeringId, new Date(input.start)) : await findLiveHold(student.id, input.offeringId, new Date(input.start));
-  if (resumed) return resumed;
-  const { booking: hold, offering, coach } = await holdSlotWithOffering({
-    studentId: student.id,
-    offeringId: input.offeringId,
-    start: new Date(input.start),
-    studentTimeZone: input.timeZone,
-    holdMinutes: e.HOLD_MINUTES,
-  });
+  const start = new Date(input.start);
+  const now = new Date();
+  // One read: the offering context for the engine, the student's hold on this exact slot, their live holds.
+  const { context, resumable, liveHolds } = await loadHoldContext(input.offeringId, student.id, start, now, capped ? MAX_LIVE_HOLDS_PER_STUDENT : 0);
+  // A repeated "Continue to payment" (back from Checkout, a double click, a second tab) resumes the student's own
+  // hold, even at the cap and even if the offering was withdrawn since.
+  if (resumable) return resumableHold([resumable], input.offeringId, start)!;
+  if (!context) throw new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
+  // The cap on live unpaid holds, so one account cannot hold a coach's whole calendar (429 at the cap).
+  if (capped && liveHolds >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(student.id);
+  const { offering, coach } = context;
+  const hold = await insertHold(context, { studentId: student.id, offeringId: input.offeringId, start, studentTimeZone: input.timeZone, holdMinutes: e.HOLD_MINUTES }, now);
   const undo = async (reason: string, calcomDelayMs = 0) => {
     await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true, calcomDelayMs, cause: reason })).catch((error) =>
       log.error("could not release a failed hold", { bookingId: hold.id, error }),
@@ -121,24 +125,15 @@ async function holdCapError(studentId: string) {
   );
 }
 
-// While the cap holds a student has at most MAX_LIVE_HOLDS_PER_STUDENT live holds (a few more for an instant when
-// requests race); reading a little past it is enough to find the one to resume and to count up to the cap.
-const LIVE_HOLDS_READ = MAX_LIVE_HOLDS_PER_STUDENT + 8;
-
-/**
- * One read for two questions: the student's live hold on exactly this slot, if any (a repeated "Continue to
- * payment" resumes it, even at the cap: findLiveHold's rule), else the cap on live unpaid holds, so one account
- * cannot hold a coach's whole calendar (429 at the cap).
- */
-async function resumeOrAssertHoldCap(studentId: string, offeringId: string, start: Date): Promise<CreatedBooking | null> {
-  const live = await readLiveHolds(studentId, LIVE_HOLDS_READ);
-  const same = resumableHold(live, offeringId, start);
-  if (same) return same;
-  if (live.length >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(studentId);
-  return null;
-}
-
+/** Whether `holdId` is among the student's first MAX_LIVE_HOLDS_PER_STUDENT live holds (creation order). */
 async function withinHoldCap(studentId: string, holdId: string) {
-  const first = await db.booking.findMany({ where: liveHolds(studentId), orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: MAX_LIVE_HOLDS_PER_STUDENT, select: { id: true } });
+  const first = await hotQuery<{ id: string }>("coachbook_first_live_holds", FIRST_LIVE_HOLDS_SQL, [studentId, new Date(), MAX_LIVE_HOLDS_PER_STUDENT]);
   return first.some((b) => b.id === holdId);
 }
+
+// $1 student, $2 now, $3 how many. The same live-hold rule as liveHolds() above.
+const FIRST_LIVE_HOLDS_SQL = `
+  SELECT id FROM bookings
+  WHERE student_id = $1::text AND status = 'PENDING_PAYMENT' AND hold_expires_at > $2::timestamptz
+  ORDER BY created_at ASC, id ASC
+  LIMIT $3::int`;

@@ -1,7 +1,10 @@
 import type { AvailabilityRules, TimeInterval } from "@/lib/availability";
 import type { Tx } from "@/lib/jobs/queue";
-import { db, getPool, preparedStatements } from "@/lib/db/client";
+import { db, hotQuery } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { toLiveHold, type LiveHoldRow } from "./live-holds";
+
+const DAY_MS = 86_400_000;
 
 // The same set as the bookings_no_overlap exclusion constraint's predicate (so busy reads can use its GiST index).
 export const LIVE_STATUSES = ["PENDING_PAYMENT", "AWAITING_FUNDS", "CONFIRMED"] as const;
@@ -65,8 +68,7 @@ interface ContextRow {
 }
 
 // $1 offering id, $2 now, $3 busy from, $4 busy to, $5 booking id to leave out (or null).
-const LOAD_OFFERING_RULES_SQL = `
-  SELECT
+const CONTEXT_COLUMNS = `
     json_build_object(
       'id', o.id, 'coachId', o.coach_id, 'title', o.title, 'durationMinutes', o.duration_minutes, 'priceMinor', o.price_minor,
       'currency', o.currency, 'active', o.active, 'calcomEventTypeId', o.calcom_event_type_id) AS offering,
@@ -87,10 +89,30 @@ const LOAD_OFFERING_RULES_SQL = `
       WHERE b.coach_id = c.id
         AND b.status IN ('PENDING_PAYMENT', 'AWAITING_FUNDS', 'CONFIRMED')
         AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange($3::timestamptz, $4::timestamptz, '[)')
-        AND b.id IS DISTINCT FROM $5::text), '[]') AS busy
+        AND b.id IS DISTINCT FROM $5::text), '[]') AS busy`;
+const CONTEXT_FROM = `
   FROM offerings o
   JOIN coach_profiles c ON c.id = o.coach_id
   WHERE o.id = $1::text`;
+const LOAD_OFFERING_RULES_SQL = `SELECT ${CONTEXT_COLUMNS} ${CONTEXT_FROM}`;
+
+// The same, for a new hold, with what create-booking must know about the student first (one round trip less):
+// $6 student id, $7 the slot's start, $8 how many live holds to count at most (0: none).
+// - resumable: the student's own live hold on exactly this slot that can still be paid (it has its Checkout URL);
+// - live_holds: the student's live unpaid holds (PENDING_PAYMENT, not expired), counted up to $8.
+const LOAD_FOR_HOLD_SQL = `SELECT ${CONTEXT_COLUMNS},
+    (SELECT json_build_object(
+        'id', h.id, 'offering_id', h.offering_id, 'starts_ms', (extract(epoch FROM h.starts_at) * 1000)::float8, 'checkout_url', h.checkout_url,
+        'hold_expires_ms', (extract(epoch FROM h.hold_expires_at) * 1000)::float8, 'price_minor', h.price_minor, 'currency', h.currency)
+      FROM bookings h
+      WHERE h.student_id = $6::text AND h.status = 'PENDING_PAYMENT' AND h.hold_expires_at > $2::timestamptz
+        AND h.offering_id = o.id AND h.starts_at = $7::timestamptz AND h.checkout_url IS NOT NULL
+      LIMIT 1) AS resumable,
+    (SELECT count(*)::int FROM (
+      SELECT 1 FROM bookings l
+      WHERE l.student_id = $6::text AND l.status = 'PENDING_PAYMENT' AND l.hold_expires_at > $2::timestamptz
+      LIMIT $8::int) counted) AS live_holds
+  ${CONTEXT_FROM}`;
 
 /**
  * Everything the availability engine needs for one active offering, in ONE database round trip: the offering,
@@ -104,10 +126,32 @@ export async function loadOfferingRules(tx: Tx, offeringId: string, now: Date, b
   // once per connection, which is most of its cost. Inside a transaction it must run on that transaction's client.
   const rows =
     tx === db
-      ? (await getPool().query<ContextRow>(preparedStatements() ? { name: "coachbook_load_offering_rules", text: LOAD_OFFERING_RULES_SQL, values } : { text: LOAD_OFFERING_RULES_SQL, values })).rows
+      ? await hotQuery<ContextRow>("coachbook_load_offering_rules", LOAD_OFFERING_RULES_SQL, values)
       : await tx.$queryRawUnsafe<ContextRow[]>(LOAD_OFFERING_RULES_SQL, ...values);
   const row = rows[0];
-  if (!row || !row.offering.active) throw new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
+  if (!row || !row.offering.active) throw offeringGone();
+  return toContext(row, now);
+}
+
+const offeringGone = () => new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
+
+/**
+ * What a new hold needs, in ONE round trip (the HTTP benchmark's create-booking was five before): the offering
+ * context of loadOfferingRules around `start` (a day each side, for buffers), plus the student's resumable hold on
+ * this exact slot and the count of their live holds (up to `countLiveHoldsUpTo`). The resumable hold is returned
+ * even when the offering has since been deactivated (paying for a hold already made stays possible); `context` is
+ * then null.
+ */
+export async function loadHoldContext(offeringId: string, studentId: string, start: Date, now: Date, countLiveHoldsUpTo: number) {
+  const values = [offeringId, now, new Date(start.getTime() - DAY_MS), new Date(start.getTime() + DAY_MS), null, studentId, start, countLiveHoldsUpTo];
+  const [row] = await hotQuery<ContextRow & { resumable: LiveHoldRow | null; live_holds: number }>("coachbook_load_for_hold", LOAD_FOR_HOLD_SQL, values);
+  if (!row) throw offeringGone();
+  return { context: row.offering.active ? toContext(row, now) : null, resumable: row.resumable ? toLiveHold(row.resumable) : null, liveHolds: row.live_holds };
+}
+
+export type OfferingContext = ReturnType<typeof toContext>;
+
+function toContext(row: ContextRow, now: Date) {
   const offering = row.offering;
   const coach: CoachRow = { ...row.coach, calcomSyncedAt: row.coach.calcomSyncedAt ? new Date(row.coach.calcomSyncedAt) : null };
   const rules: AvailabilityRules = {

@@ -1,7 +1,14 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 
-/** The Postgres SQLSTATE behind a Prisma error, whether Prisma mapped it (P2002) or passed it through the driver adapter. */
+/**
+ * The Postgres SQLSTATE behind a Prisma error, whether Prisma mapped it (P2002) or passed it through the driver
+ * adapter, or of a pg DatabaseError (the hot statements that go straight to the pool, lib/db/client.ts hotQuery).
+ */
 export function sqlState(error: unknown): string | undefined {
+  if (error instanceof Error && "severity" in error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  }
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
   if (error.code === "P2002") return "23505";
   const meta = error.meta as { driverAdapterError?: { cause?: { originalCode?: string; code?: string } } } | undefined;

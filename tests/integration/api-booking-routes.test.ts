@@ -111,6 +111,21 @@ describe("POST /api/calcom/create-booking", () => {
     const unknown = await createBookingRoute(jsonRequest("/api/calcom/create-booking", { offeringId: "nope", start, timeZone: "UTC" }), noParams);
     expect(unknown.status).toBe(404);
   });
+
+  it("a withdrawn offering takes no new holds, but a student's live hold on it can still be resumed and paid", async () => {
+    const { offerings } = await createCoach();
+    const student = await createStudent();
+    asUser(student as never);
+    const start = futureHour(5).toISOString();
+    const created = await (await createBookingRoute(jsonRequest("/api/calcom/create-booking", { offeringId: offerings[0].id, start, timeZone: "UTC" }), noParams)).json();
+    await db.offering.update({ where: { id: offerings[0].id }, data: { active: false } });
+    const resumed = await createBookingRoute(jsonRequest("/api/calcom/create-booking", { offeringId: offerings[0].id, start, timeZone: "UTC" }), noParams);
+    expect(resumed.status).toBe(201);
+    expect(await resumed.json()).toMatchObject({ bookingId: created.bookingId, checkoutUrl: created.checkoutUrl });
+    const other = await createBookingRoute(jsonRequest("/api/calcom/create-booking", { offeringId: offerings[0].id, start: futureHour(7).toISOString(), timeZone: "UTC" }), noParams);
+    expect(other.status).toBe(404);
+    expect((await other.json()).error.message).toMatch(/no longer offered/);
+  });
 });
 
 describe("POST /api/calcom/confirm-booking", () => {

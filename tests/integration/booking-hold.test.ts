@@ -16,6 +16,10 @@ describe("holding a slot", () => {
     expect(booking.blockedUntil.getTime()).toBe(addMinutes(booking.endsAt, 15).getTime());
     expect(booking.policy).toEqual({ version: 2, refundTiers: [{ minHoursBefore: 24, percent: 100 }, { minHoursBefore: 2, percent: 50 }], rescheduleCutoffHours: 12, maxReschedules: 2 });
     expect(booking.holdExpiresAt!.getTime() - booking.createdAt.getTime()).toBeGreaterThan(29 * 60_000);
+    // The hold is inserted with a named statement, not Prisma (lib/booking/hold.ts): what it returns must be the
+    // very Booking Prisma reads back, every field with its Prisma name and type.
+    expect(booking).toEqual(await db.booking.findUniqueOrThrow({ where: { id: booking.id } }));
+    expect(Object.keys(booking).sort()).toEqual(Object.keys(await db.booking.findUniqueOrThrow({ where: { id: booking.id } })).sort());
   });
 
   it("rejects a time outside the coach's availability", async () => {
