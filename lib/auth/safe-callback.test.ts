@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("next-auth", () => ({ getServerSession: vi.fn() }));
+vi.mock("./session-token", () => ({ readSessionToken: vi.fn() }));
 vi.mock("next/navigation", () => ({ redirect: vi.fn() }));
 const { safeCallbackPath } = await import("./session");
 

@@ -1,7 +1,6 @@
-import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { hotQuery } from "@/lib/db/client";
-import { authOptions } from "./options";
+import { readSessionToken } from "./session-token";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 export interface SessionUser {
@@ -12,19 +11,27 @@ export interface SessionUser {
   timeZone: string;
 }
 
+/**
+ * The signed-in caller of this request, or null. The session cookie's JWT names the account; ONE read of the
+ * account then decides, on every request: a disabled or deleted account, or a session version newer than the
+ * token's (sign-out everywhere, a role change, lib/auth/session-check.ts revokeSessions) ends the session at once,
+ * and the name, email, zone and role are the current ones, not the token's.
+ *
+ * This used to be next-auth's getServerSession, which in a route handler or server component runs its whole
+ * session endpoint: the jwt callback re-read the account (a Prisma query) whenever the token's last check was over
+ * 30 s old, which is every request once a session is a minute old (getServerSession cannot write the refreshed
+ * cookie there), and re-encrypted a token nobody received. Same rules, one named statement (hotQuery).
+ */
 export async function getSessionUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(authOptions());
-  if (!session?.user?.id) return null;
-  // Name and zone can change on the profile page after the JWT was issued: the database has the current ones. The
-  // same read makes a disabled account or a role change count at once (the JWT recheck covers the pages' proxy).
-  // Every signed-in API request makes this read: a named statement on the pool, not a Prisma query (hotQuery).
-  const [current] = await hotQuery<{ name: string; time_zone: string; role: Role; disabled: boolean }>(
+  const token = await readSessionToken();
+  if (!token?.uid) return null;
+  const [current] = await hotQuery<{ name: string; email: string; time_zone: string; role: Role; disabled: boolean; session_version: number }>(
     "coachbook_session_user",
-    "SELECT name, time_zone, role::text AS role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = $1",
-    [session.user.id],
+    "SELECT name, email, time_zone, role::text AS role, disabled_at IS NOT NULL AS disabled, session_version FROM users WHERE id = $1",
+    [token.uid],
   );
-  if (!current || current.disabled) return null;
-  return { ...session.user, name: current.name, timeZone: current.time_zone, role: current.role };
+  if (!current || current.disabled || current.session_version !== (token.sv ?? 0)) return null;
+  return { id: token.uid, name: current.name, email: current.email, role: current.role, timeZone: current.time_zone };
 }
 
 /** For server components: signed-out visitors go to sign-in; a wrong role gets the 403 page. */

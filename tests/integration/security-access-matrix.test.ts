@@ -7,11 +7,16 @@ import { useEmulators } from "../support/emulators";
  * Access-control matrix: every API route and every page, for anonymous, two students, two coaches and an admin.
  * Tables live in tests/support/security-world.ts: a new route or page is one new row there.
  */
-// Pages call requirePageUser -> getServerSession: answer it from the test's caller too.
-vi.mock("next-auth", async (importOriginal) => {
-  const original = await importOriginal<typeof import("next-auth")>();
-  return { ...original, getServerSession: async () => (caller.current ? { user: caller.current, expires: new Date(Date.now() + 3600_000).toISOString() } : null) };
-});
+// Pages call requirePageUser -> getSessionUser, which reads the session cookie: the test's caller holds a freshly
+// issued token instead (its session version is the account's current one; the account read itself stays real).
+vi.mock("@/lib/auth/session-token", () => ({
+  readSessionToken: async () => {
+    if (!caller.current) return null;
+    const { db } = await import("@/lib/db/client");
+    const account = await db.user.findUnique({ where: { id: caller.current.id }, select: { sessionVersion: true } });
+    return { uid: caller.current.id, role: caller.current.role, sv: account?.sessionVersion ?? 0 };
+  },
+}));
 
 let world: World;
 useEmulators({ env: { CALCOM_WEBHOOK_SECRET: "matrix-hook" } });
