@@ -1,6 +1,6 @@
 /**
  * `npm run bench statements`: what one request of each benchmarked kind sends to PostgreSQL, read off the wire
- * (bench/wire-counter.ts between `next start` and the database): round trips, statements and their SQL. These are
+ * (tests/support/wire-counter.ts between `next start` and the database): round trips, statements and their SQL. These are
  * the per-request figures docs/SCALING.md quotes; a change that adds a round trip to a hot path shows up here.
  * create-booking is counted twice: as the HTTP benchmark runs it (rate limits and the hold cap off) and as
  * production runs it (limits on, a client address from the proxy's X-Forwarded-For).
@@ -8,7 +8,7 @@
 import { createPrismaClient } from "@/lib/db/client";
 import { seedBenchData } from "./seed";
 import { ensureBuild, signIn, startBenchStack, startNext } from "./support";
-import { startWireCounter, type WireCounter } from "./wire-counter";
+import { startWireCounter, type WireCounter } from "../tests/support/wire-counter";
 
 type Kind = [name: string, send: () => Promise<Response>, warmUps?: number];
 

@@ -4,7 +4,7 @@ import net from "node:net";
  * A TCP relay in front of PostgreSQL that reads the client's side of the wire protocol and counts what each
  * request costs the database client: round trips (a Sync or a simple Query ends one) and the statements in them
  * (an Execute or a simple Query), with their SQL (a named statement's text is remembered from its Parse).
- * Used by `bench/statements.ts` to list what one request sends; it does not change a byte.
+ * Used by `npm run bench statements` and tests/integration/round-trips.test.ts; it does not change a byte.
  */
 export interface WireCounter {
   url: string;

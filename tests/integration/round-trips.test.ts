@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBooking } from "@/lib/booking/create";
+import { findSlotStarts } from "@/lib/booking/slots";
+import { useEmulators } from "../support/emulators";
+import { createCoach, createStudent, futureHour } from "../support/fixtures";
+import { startWireCounter, type WireCounter } from "../support/wire-counter";
+
+/**
+ * Issue #11's "one round trip" rules, counted on the wire (every statement this file's code sends to PostgreSQL goes
+ * through a relay that reads the protocol): a change that adds a statement to a hot path fails here, with the SQL
+ * listed. Counts, not timings; the timings are `npm run bench`'s.
+ */
+let counter: WireCounter;
+const realUrl = process.env.DATABASE_URL!;
+beforeAll(async () => {
+  counter = await startWireCounter(realUrl);
+  process.env.DATABASE_URL = counter.url; // lib/db/client.ts reads it lazily: the pools open through the relay
+});
+afterAll(async () => {
+  await counter.stop();
+  process.env.DATABASE_URL = realUrl;
+});
+useEmulators();
+
+async function counted<T>(work: () => Promise<T>) {
+  counter.take();
+  const result = await work();
+  return { result, ...counter.take() };
+}
+
+describe("database round trips of the hot paths", () => {
+  it("a slot read is one statement", async () => {
+    const { coach, offerings } = await createCoach();
+    const from = futureHour(1);
+    const query = { coachId: coach.id, offeringId: offerings[0].id, from, to: new Date(from.getTime() + 60 * 86_400_000), timeZone: "America/New_York" };
+    await findSlotStarts(query); // prepares the named statement on a connection
+    const { result, roundTrips, statements } = await counted(() => findSlotStarts(query));
+    expect(result.starts.length).toBeGreaterThan(0);
+    expect(statements, statements.join("\n")).toHaveLength(1);
+    expect(roundTrips).toBe(1);
+  });
+
+  it("create-booking: one read, the insert, the cap re-check and the checkout record (the Stripe call in between)", async () => {
+    const { offerings } = await createCoach();
+    const student = await createStudent();
+    const input = (hours: number) => ({ offeringId: offerings[0].id, start: futureHour(hours).toISOString(), timeZone: "UTC" });
+    await createBooking(student, input(3));
+    const { result, statements } = await counted(() => createBooking(student, input(5)));
+    expect(result.checkoutUrl).toBeTruthy();
+    expect(statements.map((sql) => sql.trim().split(/\s+/).slice(0, 2).join(" ")), statements.join("\n\n")).toEqual([
+      "SELECT json_build_object(", // offering context + resumable hold + live-hold count (loadHoldContext)
+      "INSERT INTO", // the hold (insertHold)
+      "SELECT id", // the cap re-check (withinHoldCap)
+      "WITH held", // session id on the hold + the PENDING payment (recordCheckout)
+    ]);
+    // Resuming the same slot's hold is the one read and nothing else.
+    const resumed = await counted(() => createBooking(student, input(5)));
+    expect(resumed.result.bookingId).toBe(result.bookingId);
+    expect(resumed.statements, resumed.statements.join("\n\n")).toHaveLength(1);
+  });
+});
