@@ -1,6 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { decodeSessionToken } from "@/lib/auth/jwt";
+import { databaseDownFor } from "@/lib/db/outage";
 import { authSecret } from "@/lib/env";
 import { requestIdFrom } from "@/lib/http/request-id";
 import { baseSecurityHeaders, isStaticPage, newNonce, pageContentSecurityPolicy, staticPageContentSecurityPolicy } from "@/lib/http/security-headers";
@@ -31,6 +32,10 @@ export async function proxy(req: NextRequest) {
     for (const [key, value] of Object.entries(baseSecurityHeaders())) response.headers.set(key, value);
     return response;
   };
+  // The database was just found unreachable: a page that renders per request would fail into the error page (500);
+  // say 503 with when to come back instead (lib/db/outage.ts). Pages from the page cache need no database.
+  const downFor = cached ? 0 : databaseDownFor();
+  if (downFor > 0) return secure(unavailablePage(Math.ceil(downFor / 1000)));
   const area = AREAS.find((a) => pathname === a.prefix || pathname.startsWith(`${a.prefix}/`));
   if (area) {
     const token = await getToken({ req, secret: authSecret(), decode: decodeSessionToken });
@@ -52,6 +57,12 @@ export async function proxy(req: NextRequest) {
   }
   headers.set("x-request-id", requestId);
   return secure(NextResponse.next({ request: { headers } }));
+}
+
+/** A self-contained page (no scripts, no styles: nothing the CSP must allow) for a database outage. */
+function unavailablePage(retryAfterSeconds: number): NextResponse {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Briefly unavailable · Coachbook</title></head><body><h1>Coachbook is briefly unavailable</h1><p>We cannot reach our database right now. Nothing you did caused this, and nothing was lost. Please try again in a few seconds.</p><p><a href="">Try again</a></p></body></html>`;
+  return new NextResponse(html, { status: 503, headers: { "content-type": "text/html; charset=utf-8", "retry-after": String(Math.max(1, retryAfterSeconds)), "cache-control": "no-store" } });
 }
 
 // Pages only: API routes, Next's static files and public assets get the fixed headers of next.config.ts.

@@ -1,4 +1,6 @@
 import type { Instrumentation } from "next";
+import { isDatabaseUnreachable } from "@/lib/db/errors";
+import { noteDatabaseUnreachable } from "@/lib/db/outage";
 import { log } from "@/lib/log";
 import { isSaneRequestId } from "./request-id";
 
@@ -10,6 +12,8 @@ import { isSaneRequestId } from "./request-id";
  * Not called for notFound() and redirect(), which are not errors.
  */
 export const logRequestError: Instrumentation.onRequestError = (error, request, context) => {
+  // The database is gone: the next pages answer 503 from proxy.ts for a few seconds (lib/db/outage.ts).
+  if (isDatabaseUnreachable(error)) noteDatabaseUnreachable();
   const header = request.headers["x-request-id"];
   const given = Array.isArray(header) ? header[0] : header;
   const digest = error && typeof error === "object" && "digest" in error ? String((error as { digest: unknown }).digest) : undefined;

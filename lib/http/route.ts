@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { isDatabaseUnreachable, sqlState } from "@/lib/db/errors";
+import { noteDatabaseUnreachable } from "@/lib/db/outage";
 import { AppError, errorBody } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { clientAddress, consume, type RateLimitName } from "@/lib/rate-limit";
@@ -158,6 +159,7 @@ export function errorResponse(error: unknown, req?: Request): Response {
   if (isDatabaseUnreachable(error)) {
     // One line per refused request, with the driver's error and its cause chain.
     log.error("database unreachable", { path, error });
+    noteDatabaseUnreachable(); // pages answer 503 too for a few seconds (lib/db/outage.ts)
     return appErrorResponse(databaseUnavailable());
   }
   log.error("unhandled error in route", { path, error });

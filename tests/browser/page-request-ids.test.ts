@@ -174,6 +174,15 @@ describe("request ids on page renders (built app)", () => {
       // session read: lib/db/client.ts hotQuery).
       expect(JSON.stringify(line.error)).toMatch(/Can't reach database server|ECONNREFUSED|Connection terminated/);
 
+      // The pages after it do not render into the error page: proxy.ts answers 503 with Retry-After for a few seconds
+      // (lib/db/outage.ts), a page that says what happened.
+      const next = await fetch(`${baseUrl}/student/bookings`, { headers: { cookie } });
+      expect(next.status).toBe(503);
+      expect(Number(next.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(next.headers.get("cache-control")).toBe("no-store");
+      expect(next.headers.get("x-request-id")).toBeTruthy();
+      expect(await next.text()).toMatch(/briefly unavailable/);
+
       // And an API route with the database gone: 503 + Retry-After in the one error shape, not 500.
       const api = await fetch(`${baseUrl}/api/accounts`, {
         method: "POST",
@@ -187,5 +196,19 @@ describe("request ids on page renders (built app)", () => {
     } finally {
       await proxy.setMode("forward");
     }
+  });
+
+  it("once the database is back, pages render again after the short 503 window", async () => {
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      const response = await fetch(`${baseUrl}/student/bookings`, { headers: { cookie } });
+      await response.text();
+      status = response.status;
+      if (status === 200) break;
+      expect(status).toBe(503); // never the error page: the database is reachable again
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(status).toBe(200);
   });
 });
