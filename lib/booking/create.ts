@@ -13,7 +13,7 @@ import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
 import { insertHold } from "./hold";
 import { resumableHold } from "./live-holds";
-import { loadHoldContext } from "./rules";
+import { loadHoldContext, offeringGone } from "./rules";
 import { releaseHold } from "./release";
 
 export const createBookingSchema = z.object({
@@ -49,7 +49,7 @@ export async function createBooking(student: { id: string; email: string }, inpu
   // A repeated "Continue to payment" (back from Checkout, a double click, a second tab) resumes the student's own
   // hold, even at the cap and even if the offering was withdrawn since.
   if (resumable) return resumableHold([resumable], input.offeringId, start)!;
-  if (!context) throw new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
+  if (!context) throw offeringGone();
   // The cap on live unpaid holds, so one account cannot hold a coach's whole calendar (429 at the cap).
   if (capped && liveHolds >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(student.id);
   const { offering, coach } = context;

@@ -133,7 +133,7 @@ export async function loadOfferingRules(tx: Tx, offeringId: string, now: Date, b
   return toContext(row, now);
 }
 
-const offeringGone = () => new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
+export const offeringGone = (): AppError => new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");
 
 /**
  * What a new hold needs, in ONE round trip (the HTTP benchmark's create-booking was five before): the offering
