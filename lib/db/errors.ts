@@ -46,15 +46,15 @@ export function isDatabaseUnreachable(error: unknown): boolean {
     if (UNREACHABLE_PRISMA_CODES.has(error.code)) return true;
     const kind = (error.meta as { driverAdapterError?: { cause?: { kind?: string } } } | undefined)?.driverAdapterError?.cause?.kind;
     if (kind && UNREACHABLE_ADAPTER_KINDS.has(kind)) return true;
-    const state = sqlState(error);
-    return state !== undefined && (state.startsWith("08") || UNREACHABLE_SQLSTATES.has(state));
+    return refusesConnections(sqlState(error));
   }
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string") {
-    if (UNREACHABLE_SOCKET_CODES.has(code)) return true;
-    // A pg DatabaseError carries the SQLSTATE as `code` (and a severity).
-    if ("severity" in error && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith("08") || UNREACHABLE_SQLSTATES.has(code);
-  }
+  if (typeof code === "string" && UNREACHABLE_SOCKET_CODES.has(code)) return true;
+  // A pg DatabaseError carries the SQLSTATE as `code` (and a severity): sqlState reads it.
+  const state = sqlState(error);
+  if (state !== undefined) return refusesConnections(state);
   return PG_CONNECTION_MESSAGES.test(error.message);
 }
+
+const refusesConnections = (state: string | undefined) => state !== undefined && (state.startsWith("08") || UNREACHABLE_SQLSTATES.has(state));
