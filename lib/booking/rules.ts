@@ -96,6 +96,18 @@ const CONTEXT_FROM = `
   WHERE o.id = $1::text`;
 const LOAD_OFFERING_RULES_SQL = `SELECT ${CONTEXT_COLUMNS} ${CONTEXT_FROM}`;
 
+// The same, unless the coach's availability_version still equals $6: then only the version comes back. The gate
+// is a subquery the planner may not pull up (OFFSET 0): written as a plain WHERE in the LATERAL, it became a join
+// filter applied AFTER the context's subqueries had run (seen in EXPLAIN ANALYZE; tests/integration/slot-answers).
+export const LOAD_OFFERING_RULES_IF_CHANGED_SQL = `SELECT c.availability_version AS version, ctx.*
+  FROM offerings o
+  JOIN coach_profiles c ON c.id = o.coach_id
+  LEFT JOIN LATERAL (
+    SELECT ${CONTEXT_COLUMNS}
+    FROM (SELECT 1 WHERE c.availability_version IS DISTINCT FROM $6::int OFFSET 0) changed
+  ) ctx ON true
+  WHERE o.id = $1::text`;
+
 // The same, for a new hold, with what create-booking must know about the student first (one round trip less):
 // $6 student id, $7 the slot's start, $8 how many live holds to count at most (0: none).
 // - resumable: the student's own live hold on exactly this slot that can still be paid (it has its Checkout URL);
@@ -131,6 +143,22 @@ export async function loadOfferingRules(tx: Tx, offeringId: string, now: Date, b
   const row = rows[0];
   if (!row || !row.offering.active) throw offeringGone();
   return toContext(row, now);
+}
+
+/**
+ * loadOfferingRules for a caller that already holds an answer computed at `knownVersion` of the coach's
+ * availability_version: `unchanged` when the version is still that one (every change that can alter the coach's
+ * free time bumps it in the same transaction, see the availability_version migration), else the full context.
+ * Either way ONE round trip, and an unchanged answer costs PostgreSQL a primary-key lookup only.
+ */
+export async function loadOfferingRulesIfChanged(offeringId: string, now: Date, busyFrom: Date, busyTo: Date, knownVersion: number | null) {
+  const values = [offeringId, now, busyFrom, busyTo, null, knownVersion];
+  const [row] = await hotQuery<{ version: number } & Partial<ContextRow>>("coachbook_load_offering_rules_if_changed", LOAD_OFFERING_RULES_IF_CHANGED_SQL, values);
+  if (!row) throw offeringGone();
+  if (knownVersion !== null && row.version === knownVersion) return { unchanged: true as const };
+  const context = row as ContextRow;
+  if (!context.offering?.active) throw offeringGone();
+  return { unchanged: false as const, ...toContext(context, now) };
 }
 
 export const offeringGone = (): AppError => new AppError("NOT_FOUND", "This offering does not exist or is no longer offered.");

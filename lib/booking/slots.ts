@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { instantSchema } from "@/lib/http/input";
 import { isoFromEpochMs } from "@/lib/time/iso";
 import { timeZoneSchema } from "@/lib/time/zones";
-import { loadOfferingRules } from "./rules";
+import { loadOfferingRulesIfChanged } from "./rules";
 
 export const MAX_RANGE_DAYS = 62;
 
@@ -64,17 +64,47 @@ export interface SlotStarts extends Omit<SlotsResult, "slots"> {
 }
 
 export async function findSlotStarts(query: SlotQuery, now = new Date()): Promise<SlotStarts> {
+  const computed = await computeSlotStarts(query, now, null);
+  if (computed.unchanged) throw new Error("unreachable: no known version was given");
+  return computed.answer;
+}
+
+/** An answer with what it may be reused for: the coach's availability_version it was computed at, and until when. */
+export interface VersionedSlotStarts {
+  unchanged: false;
+  answer: SlotStarts;
+  availabilityVersion: number;
+  /**
+   * Epoch ms until which the answer stays exactly right as the clock moves, data unchanged: the first slot leaves
+   * it when its start comes within the minimum notice, and a synced answer is as old as Cal.com's cached one. Null:
+   * not to be reused (Cal.com did not answer; the next read should ask again).
+   */
+  exactUntilMs: number | null;
+}
+
+/**
+ * findSlotStarts for a caller holding an answer computed at `knownVersion`: `{ unchanged: true }` when the coach's
+ * availability_version is still that (one round trip that reads nothing else), else a fresh answer.
+ */
+export async function computeSlotStarts(query: SlotQuery, now: Date, knownVersion: number | null): Promise<{ unchanged: true } | VersionedSlotStarts> {
   // Busy time is read a day beyond the range: a booking just outside it can still block a slot with its buffers.
-  const loaded = await loadOfferingRules(db, query.offeringId, now, new Date(query.from.getTime() - DAY_MS), new Date(query.to.getTime() + DAY_MS)).catch((error) => {
+  const loaded = await loadOfferingRulesIfChanged(query.offeringId, now, new Date(query.from.getTime() - DAY_MS), new Date(query.to.getTime() + DAY_MS), knownVersion).catch((error) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") return null;
     throw error;
   });
+  if (loaded?.unchanged) return { unchanged: true };
   if (!loaded || loaded.offering.coachId !== query.coachId) {
     throw new AppError("BAD_REQUEST", "Unknown coach or offering (or the offering is no longer offered).", { fields: { offeringId: "Unknown offering for this coach." } });
   }
   const { offering, coach, rules } = loaded;
   const durationMs = offering.durationMinutes * 60_000;
   const local = getAvailableSlotStarts({ ...rules, from: query.from, to: query.to });
+  const versioned = (answer: SlotStarts, exactUntilMs: number | null): VersionedSlotStarts => ({
+    unchanged: false,
+    answer,
+    availabilityVersion: coach.availabilityVersion,
+    exactUntilMs: exactUntilMs === null || answer.starts.length === 0 ? exactUntilMs : Math.min(exactUntilMs, answer.starts[0] - coach.minimumNoticeMinutes * 60_000),
+  });
   let fallbackReason: string | undefined;
   if (offering.calcomEventTypeId !== null && coach.calcomSyncedAt) {
     const remote = await calcomSlotStarts({
@@ -87,11 +117,12 @@ export async function findSlotStarts(query: SlotQuery, now = new Date()): Promis
     });
     if (remote?.kind === "answered") {
       const offeredByCalcom = new Set(remote.starts);
-      return { source: "calcom", timeZone: query.timeZone, starts: local.filter((start) => offeredByCalcom.has(start)), durationMs };
+      return versioned({ source: "calcom", timeZone: query.timeZone, starts: local.filter((start) => offeredByCalcom.has(start)), durationMs }, remote.expiresAtMs);
     }
     if (remote?.kind === "unavailable") fallbackReason = FALLBACK_REASON;
   }
-  return { source: "local", ...(fallbackReason ? { fallbackReason } : {}), timeZone: query.timeZone, starts: local, durationMs };
+  const answer: SlotStarts = { source: "local", ...(fallbackReason ? { fallbackReason } : {}), timeZone: query.timeZone, starts: local, durationMs };
+  return versioned(answer, fallbackReason ? null : Number.POSITIVE_INFINITY);
 }
 
 /**

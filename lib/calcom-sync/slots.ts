@@ -26,7 +26,10 @@ export interface CalcomSlotQuery {
   timeZone: string;
 }
 
-export type CalcomSlotsOutcome = { kind: "answered"; starts: number[]; cached: boolean } | { kind: "unavailable"; reason: "error" | "circuit-open" };
+export type CalcomSlotsOutcome =
+  /** `expiresAtMs`: when this answer leaves the cache (epoch ms); an answer built on it is no fresher than that. */
+  | { kind: "answered"; starts: number[]; cached: boolean; expiresAtMs: number }
+  | { kind: "unavailable"; reason: "error" | "circuit-open" };
 
 const cache = new LRUCache<string, number[]>({ max: SLOT_CACHE_MAX_ENTRIES, ttl: SLOT_CACHE_TTL_MS });
 const inflight = new Map<string, Promise<number[]>>();
@@ -45,7 +48,7 @@ export async function calcomSlotStarts(query: CalcomSlotQuery): Promise<CalcomSl
   const hit = cache.get(key);
   if (hit) {
     calcomSlotStats.cacheHits++;
-    return { kind: "answered", starts: hit, cached: true };
+    return { kind: "answered", starts: hit, cached: true, expiresAtMs: Date.now() + cache.getRemainingTTL(key) };
   }
   let pending = inflight.get(key);
   if (!pending) {
@@ -59,7 +62,7 @@ export async function calcomSlotStarts(query: CalcomSlotQuery): Promise<CalcomSl
   try {
     const starts = await pending;
     cache.set(key, starts);
-    return { kind: "answered", starts, cached: false };
+    return { kind: "answered", starts, cached: false, expiresAtMs: Date.now() + SLOT_CACHE_TTL_MS };
   } catch (error) {
     return fallback(query, "error", error);
   }

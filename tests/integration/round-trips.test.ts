@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBooking } from "@/lib/booking/create";
+import { resetSlotAnswers, slotAnswer, slotAnswerStats } from "@/lib/booking/slot-answers";
 import { findSlotStarts } from "@/lib/booking/slots";
 import { useEmulators } from "../support/emulators";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
@@ -38,6 +39,16 @@ describe("database round trips of the hot paths", () => {
     expect(result.starts.length).toBeGreaterThan(0);
     expect(statements, statements.join("\n")).toHaveLength(1);
     expect(roundTrips).toBe(1);
+
+    // The route's kept answer (lib/booking/slot-answers.ts) asks the same one statement whether it is still
+    // current: one round trip on a miss and on a hit.
+    resetSlotAnswers();
+    const miss = await counted(() => slotAnswer(query));
+    const hit = await counted(() => slotAnswer(query));
+    expect(hit.result.body).toBe(miss.result.body);
+    expect(slotAnswerStats).toEqual({ hits: 1, misses: 1 });
+    expect([miss.roundTrips, hit.roundTrips]).toEqual([1, 1]);
+    expect(hit.statements, hit.statements.join("\n")).toHaveLength(1);
   });
 
   it("create-booking: one read, the insert, the cap re-check and the checkout record (the Stripe call in between)", async () => {
