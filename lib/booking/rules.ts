@@ -112,7 +112,7 @@ export const LOAD_OFFERING_RULES_IF_CHANGED_SQL = `SELECT c.availability_version
 // $6 student id, $7 the slot's start, $8 how many live holds to count at most (0: none).
 // - resumable: the student's own live hold on exactly this slot that can still be paid (it has its Checkout URL);
 // - live_holds: the student's live unpaid holds (PENDING_PAYMENT, not expired), counted up to $8.
-const LOAD_FOR_HOLD_SQL = `SELECT ${CONTEXT_COLUMNS},
+export const LOAD_FOR_HOLD_SQL = `SELECT ${CONTEXT_COLUMNS},
     (SELECT json_build_object(
         'id', h.id, 'offering_id', h.offering_id, 'starts_ms', (extract(epoch FROM h.starts_at) * 1000)::float8, 'checkout_url', h.checkout_url,
         'hold_expires_ms', (extract(epoch FROM h.hold_expires_at) * 1000)::float8, 'price_minor', h.price_minor, 'currency', h.currency)
