@@ -67,8 +67,9 @@ interface ContextRow {
   busy: [number, number][];
 }
 
-// $1 offering id, $2 now, $3 busy from, $4 busy to, $5 booking id to leave out (or null).
-const CONTEXT_COLUMNS = `
+// $1 offering id, $2 now, $3 busy from, $4 busy to, $5 booking id to leave out (or null). `busyRange`: the range
+// whose overlapping busy time is read ([$3, $4) unless a caller knows better).
+const contextColumns = (busyRange = `tstzrange($3::timestamptz, $4::timestamptz, '[)')`) => `
     json_build_object(
       'id', o.id, 'coachId', o.coach_id, 'title', o.title, 'durationMinutes', o.duration_minutes, 'priceMinor', o.price_minor,
       'currency', o.currency, 'active', o.active, 'calcomEventTypeId', o.calcom_event_type_id) AS offering,
@@ -88,8 +89,9 @@ const CONTEXT_COLUMNS = `
       FROM bookings b
       WHERE b.coach_id = c.id
         AND b.status IN ('PENDING_PAYMENT', 'AWAITING_FUNDS', 'CONFIRMED')
-        AND tstzrange(b.blocked_from, b.blocked_until, '[)') && tstzrange($3::timestamptz, $4::timestamptz, '[)')
+        AND tstzrange(b.blocked_from, b.blocked_until, '[)') && ${busyRange}
         AND b.id IS DISTINCT FROM $5::text), '[]') AS busy`;
+const CONTEXT_COLUMNS = contextColumns();
 const CONTEXT_FROM = `
   FROM offerings o
   JOIN coach_profiles c ON c.id = o.coach_id
@@ -110,9 +112,14 @@ export const LOAD_OFFERING_RULES_IF_CHANGED_SQL = `SELECT c.availability_version
 
 // The same, for a new hold, with what create-booking must know about the student first (one round trip less):
 // $6 student id, $7 the slot's start, $8 how many live holds to count at most (0: none).
+// - busy: only the live time that overlaps the slot with the coach's buffers around it, [start - before,
+//   start + duration + after): exactly what the engine's check of this one start can collide with (a day each
+//   side, as before, was 190 intervals to parse and turn into Dates on a coach booked in 15-minute slots);
 // - resumable: the student's own live hold on exactly this slot that can still be paid (it has its Checkout URL);
 // - live_holds: the student's live unpaid holds (PENDING_PAYMENT, not expired), counted up to $8.
-export const LOAD_FOR_HOLD_SQL = `SELECT ${CONTEXT_COLUMNS},
+const SLOT_WITH_BUFFERS = `tstzrange($7::timestamptz - make_interval(mins => c.buffer_before_minutes),
+  $7::timestamptz + make_interval(mins => o.duration_minutes + c.buffer_after_minutes), '[)')`;
+export const LOAD_FOR_HOLD_SQL = `SELECT ${contextColumns(SLOT_WITH_BUFFERS)},
     (SELECT json_build_object(
         'id', h.id, 'offering_id', h.offering_id, 'starts_ms', (extract(epoch FROM h.starts_at) * 1000)::float8, 'checkout_url', h.checkout_url,
         'hold_expires_ms', (extract(epoch FROM h.hold_expires_at) * 1000)::float8, 'price_minor', h.price_minor, 'currency', h.currency)
@@ -165,7 +172,8 @@ export const offeringGone = (): AppError => new AppError("NOT_FOUND", "This offe
 
 /**
  * What a new hold needs, in ONE round trip (the HTTP benchmark's create-booking was five before): the offering
- * context of loadOfferingRules around `start` (a day each side, for buffers), plus the student's resumable hold on
+ * context of loadOfferingRules for `start` (rules and overrides a day each side; busy time only where it can
+ * touch the slot with its buffers, so the context is for checking THIS start only), plus the student's resumable hold on
  * this exact slot and the count of their live holds (up to `countLiveHoldsUpTo`). The resumable hold is returned
  * even when the offering has since been deactivated (paying for a hold already made stays possible); `context` is
  * then null.

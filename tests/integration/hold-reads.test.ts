@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { LOAD_FOR_HOLD_SQL } from "@/lib/booking/rules";
+import { createBooking } from "@/lib/booking/create";
+import { LOAD_FOR_HOLD_SQL, loadHoldContext } from "@/lib/booking/rules";
 import { db } from "@/lib/db/client";
-import { createCoach, createStudent } from "../support/fixtures";
+import { useEmulators } from "../support/emulators";
+import { createCoach, createStudent, futureHour } from "../support/fixtures";
+
+useEmulators();
 
 /**
  * The read every create-booking makes (loadHoldContext: the student's resumable hold on one slot and their count of
@@ -57,5 +61,36 @@ describe("a new hold's read", () => {
         expect(hits, `${mode}, cap ${cap}: ${hits} buffers`).toBeLessThan(100);
       }
     }
+  });
+});
+
+describe("a new hold's busy time", () => {
+  it("is what can touch the slot with the buffers around it, and the engine decides at the buffers' exact edges", async () => {
+    // Buffers 30 min before and 15 min after, starts every 15 minutes; a confirmed 60-minute session at 10:00
+    // blocks [09:30, 11:15). A new 60-minute slot at s needs [s - 30 min, s + 75 min) free.
+    const { coach, offerings } = await createCoach({ bufferBeforeMinutes: 30, bufferAfterMinutes: 15 });
+    await db.coachProfile.update({ where: { id: coach.id }, data: { slotIntervalMinutes: 15 } });
+    const holder = await createStudent();
+    const ten = futureHour(4, 10);
+    const at = (hour: number) => new Date(ten.getTime() + (hour - 10) * HOUR);
+    const row = (start: Date) => ({
+      coachId: coach.id, studentId: holder.id, offeringId: offerings[0].id, status: "CONFIRMED" as const, startsAt: start, endsAt: new Date(start.getTime() + HOUR),
+      blockedFrom: new Date(start.getTime() - 30 * 60_000), blockedUntil: new Date(start.getTime() + HOUR + 15 * 60_000), studentTimeZone: "UTC", title: "x", priceMinor: 1, currency: "eur", policy: {},
+    });
+    // The 10:00 session, and others the same day that cannot touch an 08:00-12:00 slot: not read for it.
+    await db.booking.createMany({ data: [row(ten), row(at(15)), row(at(20)), row(at(-8))] });
+
+    const busyFor = async (hour: number) => (await loadHoldContext(offerings[0].id, holder.id, at(hour), new Date(), 0)).context!.rules.busy.map((b) => [b.start.getTime(), b.end.getTime()]);
+    const sessionBlocked = [at(9.5).getTime(), at(11.25).getTime()];
+    expect(await busyFor(11.75)).toEqual([]); // needs [11:15, 13:00): starts where the blocked time ends
+    expect(await busyFor(11.5)).toEqual([sessionBlocked]); // needs [11:00, 12:45)
+    expect(await busyFor(8.25)).toEqual([]); // needs [07:45, 09:30): ends where the blocked time starts
+    expect(await busyFor(8.5)).toEqual([sessionBlocked]);
+
+    const hold = async (hour: number) => createBooking(await createStudent(), { offeringId: offerings[0].id, start: at(hour).toISOString(), timeZone: "UTC" });
+    await expect(hold(11.5)).rejects.toMatchObject({ code: "SLOT_TAKEN" });
+    await expect(hold(8.5)).rejects.toMatchObject({ code: "SLOT_TAKEN" });
+    expect((await hold(11.75)).checkoutUrl).toBeTruthy();
+    expect((await hold(8.25)).checkoutUrl).toBeTruthy();
   });
 });
