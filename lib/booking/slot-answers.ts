@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import { freshBatcher } from "@/lib/util/fresh-batch";
 import { computeSlotStarts, slotsJson, type SlotQuery } from "./slots";
 
 /**
@@ -16,6 +17,7 @@ import { computeSlotStarts, slotsJson, type SlotQuery } from "./slots";
  *   end (the entry lives at most ANSWER_TTL_MS, the same 10 s a browser or CDN may keep it by its Cache-Control);
  *   a synced coach's answer ends with the cached Cal.com answer it was built on (outside calendars).
  * - Answers from the local engine after Cal.com failed are never kept: the next read asks Cal.com (or its breaker).
+ * - Identical reads that arrive together share the next check instead of each making one (freshBatcher).
  *
  * What it saves on a repeat: the rules' JSON from PostgreSQL, the engine, the 33 KB of JSON and its SHA-1 (the
  * slot read's CPU per request 1.8-2.3 -> see docs/BENCHMARKS.md, fifth pass).
@@ -43,8 +45,21 @@ export function resetSlotAnswers(): void {
   slotAnswerStats.misses = 0;
 }
 
-export async function slotAnswer(query: SlotQuery, now = new Date()): Promise<SlotAnswer> {
-  const key = `${query.coachId}|${query.offeringId}|${query.from.getTime()}|${query.to.getTime()}|${query.timeZone}`;
+const keyOf = (query: SlotQuery) => `${query.coachId}|${query.offeringId}|${query.from.getTime()}|${query.to.getTime()}|${query.timeZone}`;
+
+/**
+ * Identical reads arriving together share one check (lib/util/fresh-batch.ts): a read joins the NEXT check of its
+ * key, never one already in flight, so its answer still comes from a database read that began after it arrived.
+ */
+const batched = freshBatcher(keyOf, (query: SlotQuery) => computeAnswer(query, new Date()));
+
+/** The answer for `query`; `now` only for tests of the clock (the route's reads are batched and use the clock). */
+export function slotAnswer(query: SlotQuery, now?: Date): Promise<SlotAnswer> {
+  return now ? computeAnswer(query, now) : batched(query);
+}
+
+async function computeAnswer(query: SlotQuery, now: Date): Promise<SlotAnswer> {
+  const key = keyOf(query);
   const held = answers.get(key);
   const usable = held && now.getTime() < held.expiresAtMs ? held : undefined;
   const computed = await computeSlotStarts(query, now, usable?.availabilityVersion ?? null);

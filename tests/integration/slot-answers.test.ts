@@ -139,6 +139,28 @@ describe("slot answers kept by the process", () => {
     expect(slotAnswerStats.hits).toBe(1);
   });
 
+  it("asked together share the next check, and a read after a write always sees it", async () => {
+    const { coach, offerings } = await createCoach();
+    const query: SlotQuery = { coachId: coach.id, offeringId: offerings[0].id, ...windowFrom(2), timeZone: "UTC" };
+    const first = await slotAnswer(query);
+    // Twenty identical reads at once: one check is in flight, the other nineteen share the next one.
+    const together = await Promise.all(Array.from({ length: 20 }, () => slotAnswer(query)));
+    expect(new Set(together.map((a) => a.body))).toEqual(new Set([first.body]));
+    expect(slotAnswerStats.hits + slotAnswerStats.misses).toBeLessThanOrEqual(1 + 2);
+
+    // A read started before a hold commits may still be in flight; a read made after the commit must not reuse it.
+    const student = await createStudent();
+    const taken = starts(first.body)[0];
+    const inFlight = slotAnswer(query);
+    const at = new Date(taken);
+    await db.booking.create({
+      data: { coachId: coach.id, studentId: student.id, offeringId: offerings[0].id, status: "PENDING_PAYMENT", holdExpiresAt: new Date(Date.now() + 600_000), startsAt: at, endsAt: new Date(at.getTime() + HOUR), blockedFrom: at, blockedUntil: new Date(at.getTime() + HOUR), studentTimeZone: "UTC", title: "x", priceMinor: 1, currency: "eur", policy: {} },
+    });
+    const afterWrite = await Promise.all(Array.from({ length: 5 }, () => slotAnswer(query)));
+    for (const answer of afterWrite) expect(starts(answer.body)).not.toContain(taken);
+    await inFlight;
+  });
+
   it("cost PostgreSQL a primary-key lookup when unchanged: none of the context's subqueries runs", async () => {
     const { coach, offerings } = await createCoach();
     const query: SlotQuery = { coachId: coach.id, offeringId: offerings[0].id, ...windowFrom(2), timeZone: "UTC" };
