@@ -158,7 +158,7 @@ export async function run() {
       console.log(`${t.name.padEnd(36)} ${res.status} ${(body.length / 1024).toFixed(1)} KB (content-encoding with gzip asked: ${gz.headers.get("content-encoding") ?? "none"}; cache-control: ${res.headers.get("cache-control") ?? "-"})${extra}`);
     }
     console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, Node ${process.version}; ${ROUNDS} rounds x ${SECONDS} s per target, ${CONNECTIONS} connections`);
-    for (const t of targets) await load(t.url, CONNECTIONS, { duration: 1, ...requestsOf(t) }); // warm-up
+    for (const t of targets) await load(t.url, CONNECTIONS, { duration: 3, ...requestsOf(t) }); // warm-up (JIT)
 
     const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
     const ratios = new Map<string, number[]>();
@@ -189,9 +189,11 @@ export async function run() {
       headers: { "content-type": "application/json", cookie },
       requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ offeringId: data.write.offeringId, start: data.write.starts[next++ % data.write.starts.length].toISOString(), timeZone: "Europe/London" }) }) }],
     };
-    // Warm-up, as the read targets had: without it the first round measured a cold path (JIT, the pool's
-    // connections, prepared statements): 7.3 ms of CPU per request in its first 5 s against 3.3-4.4 ms after.
-    await load(`${appUrl}/api/calcom/create-booking`, WRITE_CONNECTIONS, { ...createBooking, duration: 2 });
+    // Warm-up until the server's cost per hold settles. A cold `next start` under this load costs 6-7 ms of CPU per
+    // hold in its first 5 s, 4.2-4.5 in the next 5 s, and settles at 3.1-3.5 ms after about 15 s; a second server
+    // started cold on the same database after 11,000 holds did the same (7.1 -> 4.5 -> 3.5 -> 3.1 ms), so it is the
+    // process warming up (JIT), not the data. With 2 s of warm-up the rounds below measured a path still warming.
+    await load(`${appUrl}/api/calcom/create-booking`, WRITE_CONNECTIONS, { ...createBooking, duration: 15 });
     for (let round = 0; round < ROUNDS; round++) {
       const bare = await load(`${appUrl}/api/bare`, WRITE_CONNECTIONS);
       const w = await measured(server.pid!, xacts, `${appUrl}/api/calcom/create-booking`, WRITE_CONNECTIONS, createBooking);
