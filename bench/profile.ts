@@ -4,7 +4,8 @@
  * the HTTP benchmark (embedded PostgreSQL, Stripe and Cal.com emulators in this process, `next start`), and the
  * raw `.cpuprofile` is kept (open it in Chrome DevTools) under test-results/profiles/.
  *
- * Env: BENCH_SECONDS (load duration, default 8), BENCH_WRITE_CONNECTIONS / BENCH_CONNECTIONS as in http.bench.ts.
+ * Env: BENCH_SECONDS (load duration, default 8), BENCH_WARMUP_SECONDS (load before it, not profiled; default 15 for
+ * create-booking, 3 otherwise), BENCH_WRITE_CONNECTIONS / BENCH_CONNECTIONS as in http.bench.ts.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -77,7 +78,9 @@ async function main() {
             requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ offeringId: data.write.offeringId, start: data.write.starts[next++ % data.write.starts.length].toISOString(), timeZone: "Europe/London" }) }) }],
           }
         : { url: kind === "slots" ? slots : kind === "landing" ? `${appUrl}/` : `${appUrl}/coaches/${data.plain.slug}`, connections: Number(process.env.BENCH_CONNECTIONS ?? 10) };
-    await autocannon({ ...options, duration: 1 }); // warm-up
+    // Warm-up: a cold server needs about 15 s of create-booking load before its cost per request settles (JIT;
+    // docs/BENCHMARKS.md, fifth pass). Profiling earlier shows the warming, not the steady state.
+    await autocannon({ ...options, duration: Number(process.env.BENCH_WARMUP_SECONDS ?? (kind === "create-booking" ? 15 : 3)) });
     const fromUs = Number(process.hrtime.bigint() / 1000n);
     const result = await autocannon({ ...options, duration: SECONDS });
     const window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };

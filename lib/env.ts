@@ -73,8 +73,14 @@ const ENV_KEYS = Object.keys(schema.shape);
 let cached: Env | undefined;
 let cachedFrom: string | undefined;
 
+// A production server's environment does not change once it runs, so it is parsed once there. Elsewhere (tests
+// change variables between cases) a key over every variable is compared on each call: reading process.env is a
+// call into the runtime per variable, about 40 us per create-booking in the production profile.
+const ENV_FIXED = process.env.NODE_ENV === "production";
+
 /** Parsed lazily (not at import) so `next build` works without a database URL. */
 export function env(): Env {
+  if (cached && ENV_FIXED) return cached;
   const key = ENV_KEYS.map((name) => process.env[name] ?? "").join("\u0000");
   if (!cached || cachedFrom !== key) {
     cached = parseEnv(process.env);
