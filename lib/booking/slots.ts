@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { getAvailableSlotStarts } from "@/lib/availability";
 import { calcomSlotStarts } from "@/lib/calcom-sync/slots";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { instantSchema } from "@/lib/http/input";
 import { isoFromEpochMs } from "@/lib/time/iso";
