@@ -165,6 +165,25 @@ describe("coach availability and offerings in the browser", () => {
     expect(await page.getByTestId("offering-list").textContent()).not.toContain("Deep dive");
   });
 
+  it("shows a saved offering change on the public coach page at the very next read (no stale page from the cache)", async () => {
+    // The public coach page is served from Next's page cache; a change drops it (lib/coaches/page-cache.ts). Next
+    // applies a route handler's invalidations after its response is sent (pendingWaitUntil); 40 save-then-read rounds
+    // never caught the page stale, so that gap is not what the instances benchmark sometimes sees (docs/STATUS.md).
+    const maya = await db.coachProfile.findUniqueOrThrow({ where: { slug: "maya-lindqvist" }, include: { offerings: { where: { active: true }, orderBy: { title: "asc" }, take: 1 } } });
+    const offering = maya.offerings[0];
+    const publicPage = async () => (await page.request.get(`${baseUrl}/coaches/maya-lindqvist`)).text();
+    try {
+      for (let i = 1; i <= 4; i++) {
+        expect(await publicPage()).toContain(i === 1 ? offering.title : `Renamed ${i - 1}`); // cached now
+        const saved = await page.request.patch(`${baseUrl}/api/coach/offerings/${offering.id}`, { data: { title: `Renamed ${i}` }, headers: { origin: baseUrl } });
+        expect(saved.status()).toBe(200);
+        expect(await publicPage(), `read ${i} right after the save`).toContain(`Renamed ${i}`);
+      }
+    } finally {
+      await db.offering.update({ where: { id: offering.id }, data: { title: offering.title } });
+    }
+  });
+
   it("asks the browser's leave-page question on a reload with unsaved changes, and not once they are saved", async () => {
     await page.goto(`${baseUrl}/coach/availability`);
     const friday = page.getByTestId("day-5");
