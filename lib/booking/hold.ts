@@ -37,9 +37,9 @@ export async function holdSlotWithOffering(input: HoldInput, now = new Date()): 
 }
 
 /**
- * The hold itself, given the offering context read around `input.start` (busy time a day each side at least):
- * the engine re-checks the slot, then one INSERT, which the exclusion constraint refuses if another live booking
- * got there first.
+ * The hold itself, given the offering context read for `input.start` (busy time covering at least [start - buffer
+ * before, start + duration + buffer after), all the engine's check of this one start can collide with): the engine
+ * re-checks the slot, then one INSERT, which the exclusion constraint refuses if another live booking got there first.
  *
  * A named statement on the pool rather than Prisma's `booking.create` (about 0.7 ms less CPU on create-booking's
  * hot path, docs/BENCHMARKS.md). It sets what Prisma would set on its side: the id (a UUID, as the other raw
