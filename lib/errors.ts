@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   EMAIL_TAKEN: 409,
   GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
+  // The client closed the connection before its body was complete (lib/http/body.ts); no one reads the answer.
+  REQUEST_ABORTED: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { AppError, errorBody } from "@/lib/errors";
+import { readBodyText } from "@/lib/http/body";
 import { clearFailures, clientAddress, lockedFor, rateLimited, recordFailure } from "@/lib/rate-limit";
 
 /**
@@ -20,6 +21,9 @@ export function isCredentialsSignIn(req: Request) {
   return req.method === "POST" && CREDENTIALS_CALLBACK.test(new URL(req.url).pathname);
 }
 
+/** A sign-in or sign-out form: an email, a password and a CSRF token. */
+const AUTH_BODY_LIMIT_BYTES = 10_000;
+
 /**
  * next-auth reads a JSON body with req.json() and fails on anything that is not a JSON object (a 500): such
  * bodies, NUL characters and oversized bodies are refused here with a 400 first.
@@ -27,8 +31,7 @@ export function isCredentialsSignIn(req: Request) {
 export async function assertAuthBody(req: Request): Promise<void> {
   if (req.method !== "POST") return;
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  const text = await req.clone().text();
-  if (text.length > 10_000) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+  const text = await readBodyText(req.clone(), AUTH_BODY_LIMIT_BYTES);
   if (text.includes("\u0000") || /%00/.test(text) || /\\u0000/i.test(text)) throw new AppError("VALIDATION", "Text cannot contain a NUL character.");
   if (mediaType !== "application/json") return;
   let parsed: unknown;
@@ -43,8 +46,7 @@ export async function assertAuthBody(req: Request): Promise<void> {
 /** The email a sign-in attempt names (form or JSON body), lower-cased; "" when there is none. */
 export async function attemptedEmail(req: Request): Promise<string> {
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  const text = await req.clone().text();
-  if (text.length > 10_000) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+  const text = await readBodyText(req.clone(), AUTH_BODY_LIMIT_BYTES);
   let email: unknown = "";
   if (mediaType === "application/json") {
     try {

@@ -7,6 +7,7 @@ import { AppError, errorBody } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { clientAddress, consume, type RateLimitName } from "@/lib/rate-limit";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { API_BODY_LIMIT_BYTES, readBodyText } from "./body";
 import { assertNoNul } from "./input";
 import { requestIdFrom, withRequestContext } from "./request-context";
 
@@ -196,9 +197,8 @@ export function validationError(error: ZodError): AppError {
 /** Parses a JSON body with a zod schema; malformed JSON, NUL characters and wrong types are 400s, never 500s. */
 export async function parseJson<T>(req: Request, schema: ZodType<T>): Promise<T> {
   const mediaType = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  const text = await req.text();
+  const text = await readBodyText(req, API_BODY_LIMIT_BYTES);
   if (text !== "" && mediaType !== "application/json") throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
-  if (text.length > 100_000) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
   let raw: unknown;
   try {
     raw = text === "" ? {} : JSON.parse(text);
