@@ -50,7 +50,10 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   }
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && UNREACHABLE_SOCKET_CODES.has(code)) return true;
+  // Socket errors count only with the system call that failed (read, write, connect, getaddrinfo), as libuv reports
+  // them for pg's socket. Node's HTTP server fails a request body the client abandoned with Error("aborted"), code
+  // ECONNRESET but no syscall: that is the client leaving, not the database (lib/http/body.ts).
+  if (typeof code === "string" && UNREACHABLE_SOCKET_CODES.has(code)) return typeof (error as { syscall?: unknown }).syscall === "string";
   // A pg DatabaseError carries the SQLSTATE as `code` (and a severity): sqlState reads it.
   const state = sqlState(error);
   if (state !== undefined) return refusesConnections(state);

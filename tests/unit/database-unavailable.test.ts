@@ -22,8 +22,8 @@ const UNREACHABLE: [string, unknown][] = [
   ["Prisma passing through 08006 (connection failure)", known("P2010", adapter({ kind: "postgres", originalCode: "08006" }))],
   ["PrismaClientInitializationError", new Prisma.PrismaClientInitializationError("Can't reach database server", "7", "P1001")],
   ["pg ECONNREFUSED", withCode("connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED", { syscall: "connect", errno: -111 })],
-  ["pg ECONNRESET", withCode("read ECONNRESET", "ECONNRESET")],
-  ["pg ENOTFOUND", withCode("getaddrinfo ENOTFOUND db", "ENOTFOUND")],
+  ["pg ECONNRESET", withCode("read ECONNRESET", "ECONNRESET", { syscall: "read", errno: -104 })],
+  ["pg ENOTFOUND", withCode("getaddrinfo ENOTFOUND db", "ENOTFOUND", { syscall: "getaddrinfo", errno: -3008, hostname: "db" })],
   ["pg: the server hung up", new Error("Connection terminated unexpectedly")],
   ["pg: the server never answered", new Error("Connection terminated due to connection timeout")],
   ["pg-pool: no connection within the timeout", new Error("timeout exceeded when trying to connect")],
@@ -39,6 +39,8 @@ const NOT_UNREACHABLE: [string, unknown][] = [
   ["a plain Error", new Error("boom")],
   ["a failed fetch to an outside service (its cause is ECONNREFUSED)", new TypeError("fetch failed", { cause: withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED") })],
   ["an AppError", new AppError("CONFLICT", "taken")],
+  // Node's HTTP server, when a client closes mid-body (node:_http_server abortIncoming): the client left.
+  ["a request body the client abandoned (aborted, ECONNRESET, no syscall)", withCode("aborted", "ECONNRESET")],
   ["a string", "Connection terminated unexpectedly"],
   ["undefined", undefined],
 ];
