@@ -60,6 +60,11 @@ interface Sample {
   cpuMsPerRequest?: number;
   /** PostgreSQL transactions committed per request: the round trips of a request whose statements are single. */
   xactsPerRequest?: number;
+  /**
+   * The server's main thread (where Next handles every request), as shares of the wall time: on a CPU, and ready to
+   * run but waiting for one (/proc schedstat). Their sum near 1 means the one thread is the limit.
+   */
+  mainThread?: { onCpu: number; waiting: number };
   rps: number;
   p50: number;
   p99: number;
@@ -91,13 +96,28 @@ function cpuMs(pid: number): number {
 
 /** Load plus what it cost: server CPU per request and database transactions per request. */
 async function measured(pid: number, xacts: () => Promise<number>, url: string, connections: number, extra: Partial<autocannon.Options> = {}): Promise<Sample> {
-  const [cpu0, x0] = [cpuMs(pid), await xacts()];
+  const [cpu0, x0, sched0, t0] = [cpuMs(pid), await xacts(), mainThreadSched(pid), performance.now()];
   const s = await load(url, connections, extra);
-  const cpu1 = cpuMs(pid);
+  const [cpu1, sched1, wallNs] = [cpuMs(pid), mainThreadSched(pid), (performance.now() - t0) * 1e6];
+  const mainThread = sched0 && sched1 ? { onCpu: (sched1[0] - sched0[0]) / wallNs, waiting: (sched1[1] - sched0[1]) / wallNs } : undefined;
   // PostgreSQL publishes a backend's counters when it goes idle (at most once a second).
   await new Promise((r) => setTimeout(r, 1200));
   const x1 = await xacts();
-  return { ...s, cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, s.total), xactsPerRequest: (x1 - x0 - 1) / Math.max(1, s.total) };
+  return { ...s, cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, s.total), xactsPerRequest: (x1 - x0 - 1) / Math.max(1, s.total), mainThread };
+}
+
+/** [ns on a CPU, ns runnable but waiting] of the main thread of the server process (the one named next-server). */
+function mainThreadSched(pid: number): [number, number] | undefined {
+  for (const p of [pid, ...childPids(pid)]) {
+    try {
+      if (!fs.readFileSync(`/proc/${p}/comm`, "utf8").startsWith("next-server")) continue;
+      const [onCpu, waiting] = fs.readFileSync(`/proc/${p}/task/${p}/schedstat`, "utf8").split(" ").map(Number);
+      return [onCpu, waiting];
+    } catch {
+      /* exited */
+    }
+  }
+  return undefined;
 }
 
 /** Peak resident memory of the server process and its children (next start forks a worker), in MB. */
@@ -209,6 +229,8 @@ export async function run() {
       console.log(`${t.name.padEnd(36)} ${median(s.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(s.map((x) => x.p50))).padStart(6)} ${String(median(s.map((x) => x.p99))).padStart(6)} ${median(s.map((x) => x.cpuMsPerRequest ?? 0)).toFixed(2).padStart(10)} ${median(s.map((x) => x.xactsPerRequest ?? 0)).toFixed(2).padStart(9)}  ${s.reduce((a, x) => a + x.non2xx + x.errors, 0)}`);
     }
     console.log(`${"create-booking, 50 connections".padEnd(36)} ${median(writeSamples.map((x) => x.rps)).toFixed(0).padStart(7)} ${String(median(writeSamples.map((x) => x.p50))).padStart(6)} ${String(median(writeSamples.map((x) => x.p99))).padStart(6)}  ${writeSamples.reduce((a, x) => a + x.non2xx + x.errors, 0)}  (p95 ${p95} ms; CPU ${median(writeSamples.map((x) => x.cpuMsPerRequest ?? 0)).toFixed(2)} ms/req, ${median(writeSamples.map((x) => x.xactsPerRequest ?? 0)).toFixed(2)} xacts/req)`);
+    const threads = writeSamples.map((x) => x.mainThread).filter((x) => x !== undefined);
+    if (threads.length) console.log(`  server main thread during create-booking: on a CPU ${median(threads.map((x) => x.onCpu)).toFixed(2)} of the wall time, ready but waiting for a CPU ${median(threads.map((x) => x.waiting)).toFixed(2)}`);
     if (next > data.write.starts.length) console.log(`(create-booking ran out of distinct slots after ${data.write.starts.length}; later requests were 409s)`);
     console.log("\nratios (median of per-round ratios):");
     for (const [key, values] of ratios) console.log(`  ${key.padEnd(64)} ${median(values).toFixed(3)}   rounds: ${values.map((v) => v.toFixed(3)).join(" ")}`);
