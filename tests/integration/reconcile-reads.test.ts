@@ -47,7 +47,6 @@ async function buffers(sql: string, params: unknown[]): Promise<number> {
   const literal = (v: unknown) => (typeof v === "number" ? String(v) : `'${String(v)}'`);
   const text = params.reduce<string>((q, v, i) => q.replaceAll(`$${i + 1}::int`, `${literal(v)}::int`), sql);
   const rows = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`);
-  if (process.env.DEBUG_PLANS) console.log((await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`)).map((r) => r["QUERY PLAN"]).join("\n"));
   return rows[0]["QUERY PLAN"][0].Plan["Shared Hit Blocks"] + rows[0]["QUERY PLAN"][0].Plan["Shared Read Blocks"];
 }
 interface PlanNode { "Shared Hit Blocks": number; "Shared Read Blocks": number }
