@@ -9,7 +9,8 @@ useEmulators({ calcom: {} });
 /**
  * The reconciler runs every five minutes in every deployment; its reads must cost the same whatever history the
  * tables hold. Before migration 20261202000000 the kept-money read walked every booking (19,069 buffers and 17 ms
- * with 45,000 bookings, 35,014 and 64 ms with about 90,000) and the lost-payment read every expired hold. Here:
+ * with 45,000 bookings, 35,014 and 64 ms with about 90,000), the lost-payment read every expired hold, and the
+ * failed-refund read every refund. Here:
  * each read's buffers with a small history and with four times more (past confirmed bookings with their payments,
  * and holds that expired a month ago), and what the rewritten kept-money read still finds.
  */
@@ -39,6 +40,13 @@ async function addHistory(count: number) {
      SELECT 'pay-' || b.id, b.id, 'SUCCEEDED', 5000, 'eur', b.stripe_checkout_session_id, b.confirmed_at, b.confirmed_at
      FROM bookings b WHERE b.id LIKE 'hist-${batch}-%' AND b.status = 'CONFIRMED'`,
   );
+  // Every fourth payment partly refunded, long ago and successfully.
+  await db.$executeRawUnsafe(
+    `INSERT INTO refunds (id, payment_id, amount_minor, currency, status, reason, created_at, updated_at)
+     SELECT 're-' || p.id, p.id, 1000, 'eur', 'succeeded', 'requested_by_customer', p.updated_at, p.updated_at
+     FROM payments p WHERE p.booking_id LIKE 'hist-${batch}-%' AND right(p.booking_id, 1) IN ('1', '3')`,
+  );
+  await db.$executeRawUnsafe("VACUUM ANALYZE refunds");
   await db.$executeRawUnsafe("VACUUM ANALYZE bookings");
   await db.$executeRawUnsafe("VACUUM ANALYZE payments");
 }
@@ -56,6 +64,8 @@ const READS: [string, string, unknown[]][] = [
   ["money kept on ended bookings", UNSETTLED_PAYMENTS_SQL, [UNSETTLED_LOOKBACK_DAYS]],
   ["upcoming Cal.com bookings", UPCOMING_ON_CALCOM_SQL, []],
   ["not on the calendar", NOT_ON_CALENDAR_SQL, [15]],
+  // What Prisma sends for the reconciler's and the operations page's failed refunds (findMany, status in, newest).
+  ["failed refunds", `SELECT r.id, r.payment_id FROM refunds r WHERE r.status IN ('failed', 'canceled') ORDER BY r.updated_at DESC LIMIT 200`, []],
 ];
 
 beforeAll(async () => {

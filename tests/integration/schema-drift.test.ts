@@ -28,6 +28,7 @@ const EXPECTED_EXTRAS = {
   indexes: [
     { table: "bookings", name: "bookings_pending_by_student_idx" },
     { table: "bookings", name: "bookings_ended_unstamped_idx" },
+    { table: "refunds", name: "refunds_unsuccessful_idx" },
   ] as IgnoredIndex[],
 };
 
