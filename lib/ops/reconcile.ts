@@ -39,7 +39,7 @@ export const UNSETTLED_LOOKBACK_DAYS = 7;
  */
 
 /**
- * Released holds of the last $1 hours and holds awaiting funds (bookings_status_cancelled_at_idx,
+ * Released holds of the last $1 hours and holds awaiting funds (bookings_ended_idx,
  * bookings_status_hold_expires_at_idx), with no payment recorded. `OFFSET 0` keeps the payment check a lookup per
  * candidate (the unique session index): as an anti-join the planner may hash every payment ever made.
  */
@@ -54,7 +54,7 @@ export const LOST_PAYMENT_CANDIDATES_SQL = `
 /**
  * Payments kept (not fully refunded) on bookings that are not live and were ended by nobody's decision, from two
  * bounded starts: bookings that ended in the last $1 days or whose end was never stamped (a manual change), through
- * bookings_status_cancelled_at_idx; and payments changed in that window (payments_updated_at_idx: a payment that
+ * bookings_ended_idx; and payments changed in that window (payments_paid_by_update_idx: a payment that
  * lands days after its hold ended). `OFFSET 0` keeps each side's partner a lookup by key, never a hash of a table.
  */
 export const UNSETTLED_PAYMENTS_SQL = `
@@ -80,14 +80,14 @@ export const UNSETTLED_PAYMENTS_SQL = `
   )
   SELECT * FROM kept LIMIT 100`;
 
-/** Upcoming confirmed bookings that live on Cal.com (bookings_status_starts_at_idx: the future only). */
+/** Upcoming confirmed bookings that live on Cal.com (bookings_confirmed_by_start_idx: the future only). */
 export const UPCOMING_ON_CALCOM_SQL = `
   SELECT id FROM bookings WHERE status = 'CONFIRMED' AND calcom_booking_uid IS NOT NULL AND starts_at > now()
   ORDER BY starts_at LIMIT 200`;
 
 /**
  * Upcoming confirmed bookings of Cal.com event types not accepted there $1 minutes after they were paid. The future
- * is read first (bookings_status_starts_at_idx); joined directly, the planner walked a whole index per offering.
+ * is read first (bookings_confirmed_by_start_idx); joined directly, the planner walked a whole index per offering.
  */
 export const NOT_ON_CALENDAR_SQL = `
   WITH upcoming AS MATERIALIZED (
