@@ -21,7 +21,7 @@ describe("pages while the database is unreachable", () => {
     const context = { routerKind: "App Router", routePath: "/student/bookings", routeType: "render", renderSource: "react-server-components", revalidateReason: undefined } as const;
     await logRequestError(new Error("a bug"), request, context as never);
     expect(databaseDownFor()).toBe(0);
-    await logRequestError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }), request, context as never);
+    await logRequestError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED", syscall: "connect", errno: -111, address: "127.0.0.1", port: 5432 }), request, context as never);
     expect(databaseDownFor()).toBeGreaterThan(DATABASE_DOWN_HOLD_MS - 1000);
   });
 
