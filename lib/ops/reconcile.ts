@@ -35,7 +35,7 @@ export const UNSETTLED_LOOKBACK_DAYS = 7;
  * The reconciler's reads. Each is bounded by time or by a rare state through an index, so a run costs the same
  * however much history the tables hold (tests/integration/reconcile-reads.test.ts). Before migration 20261202000000
  * the kept-money read walked every booking: 19,069 buffers and 17 ms with 45,000 bookings, 35,014 and 64 ms with
- * about 90,000; the lost-payment read every expired hold (90, 224, 403 buffers as history grew); now 6-19 buffers.
+ * about 90,000; the lost-payment read every expired hold (90, 224, 403 buffers as history grew); now 4-6 buffers.
  */
 
 /**
