@@ -21,9 +21,9 @@ export interface ReconcileReport {
 }
 
 /** How far back released holds are re-checked with Stripe for a payment whose webhook was lost (Stripe retries for 3 days). */
-const LOST_PAYMENT_LOOKBACK_HOURS = 72;
+export const LOST_PAYMENT_LOOKBACK_HOURS = 72;
 /** A paid booking of a Cal.com coach that is still not accepted there after this long is shown to an operator. */
-const NOT_ON_CALENDAR_AFTER_MINUTES = 15;
+export const NOT_ON_CALENDAR_AFTER_MINUTES = 15;
 /**
  * Money kept on an ended booking arises when the booking ends or when its payment changes; the reconciler runs every
  * few minutes and its findings stay until an operator resolves them, so it looks at what changed in this window

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { LOST_PAYMENT_CANDIDATES_SQL, NOT_ON_CALENDAR_SQL, reconcile, UNSETTLED_LOOKBACK_DAYS, UNSETTLED_PAYMENTS_SQL, UPCOMING_ON_CALCOM_SQL } from "@/lib/ops/reconcile";
+import { LOST_PAYMENT_CANDIDATES_SQL, LOST_PAYMENT_LOOKBACK_HOURS, NOT_ON_CALENDAR_AFTER_MINUTES, NOT_ON_CALENDAR_SQL, reconcile, UNSETTLED_LOOKBACK_DAYS, UNSETTLED_PAYMENTS_SQL, UPCOMING_ON_CALCOM_SQL } from "@/lib/ops/reconcile";
 import { useEmulators } from "../support/emulators";
 import { createCoach, createStudent } from "../support/fixtures";
 
@@ -40,7 +40,7 @@ async function addHistory(count: number) {
      SELECT 'pay-' || b.id, b.id, 'SUCCEEDED', 5000, 'eur', b.stripe_checkout_session_id, b.confirmed_at, b.confirmed_at
      FROM bookings b WHERE b.id LIKE 'hist-${batch}-%' AND b.status = 'CONFIRMED'`,
   );
-  // Every fourth payment partly refunded, long ago and successfully.
+  // One payment in five partly refunded, long ago and successfully.
   await db.$executeRawUnsafe(
     `INSERT INTO refunds (id, payment_id, amount_minor, currency, status, reason, created_at, updated_at)
      SELECT 're-' || p.id, p.id, 1000, 'eur', 'succeeded', 'requested_by_customer', p.updated_at, p.updated_at
@@ -60,10 +60,10 @@ async function buffers(sql: string, params: unknown[]): Promise<number> {
 interface PlanNode { "Shared Hit Blocks": number; "Shared Read Blocks": number }
 
 const READS: [string, string, unknown[]][] = [
-  ["lost payments", LOST_PAYMENT_CANDIDATES_SQL, [72]],
+  ["lost payments", LOST_PAYMENT_CANDIDATES_SQL, [LOST_PAYMENT_LOOKBACK_HOURS]],
   ["money kept on ended bookings", UNSETTLED_PAYMENTS_SQL, [UNSETTLED_LOOKBACK_DAYS]],
   ["upcoming Cal.com bookings", UPCOMING_ON_CALCOM_SQL, []],
-  ["not on the calendar", NOT_ON_CALENDAR_SQL, [15]],
+  ["not on the calendar", NOT_ON_CALENDAR_SQL, [NOT_ON_CALENDAR_AFTER_MINUTES]],
   // What Prisma sends for the reconciler's and the operations page's failed refunds (findMany, status in, newest).
   ["failed refunds", `SELECT r.id, r.payment_id FROM refunds r WHERE r.status IN ('failed', 'canceled') ORDER BY r.updated_at DESC LIMIT 200`, []],
 ];
@@ -140,7 +140,7 @@ describe("paid bookings not accepted on Cal.com (not-on-calendar)", () => {
     await db.booking.create({ data: { ...base, ...slot(0), id: "offcal-pending", calcomStatus: "pending", confirmedAt: new Date(Date.now() - 60 * 60_000) } });
     await db.booking.create({ data: { ...base, ...slot(2), id: "offcal-accepted", calcomStatus: "accepted", confirmedAt: new Date(Date.now() - 60 * 60_000) } });
     await db.booking.create({ data: { ...base, ...slot(4), id: "offcal-just-paid", calcomStatus: "pending", confirmedAt: new Date() } });
-    const rows = await db.$queryRawUnsafe<{ id: string }[]>(NOT_ON_CALENDAR_SQL, 15);
+    const rows = await db.$queryRawUnsafe<{ id: string }[]>(NOT_ON_CALENDAR_SQL, NOT_ON_CALENDAR_AFTER_MINUTES);
     expect(rows.map((r) => r.id)).toEqual(["offcal-pending"]);
   });
 });
