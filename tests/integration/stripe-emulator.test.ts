@@ -283,6 +283,22 @@ describe("Stripe emulator driven by the real SDK", () => {
     expect(receiver.types()).toContain("checkout.session.expired");
   });
 
+  it("expires each session at its own expires_at, whatever the order they were made in", async () => {
+    // The sweep skips its scan until the earliest open expiry (state.nextOpenExpiry): a session made later that
+    // expires sooner must lower that mark, and a sweep must leave it at the next session still open.
+    const now = emulator.clock.now();
+    const late = await stripe.checkout.sessions.create(sessionParams({ expires_at: now + 50 * 60 }));
+    const soon = await stripe.checkout.sessions.create(sessionParams({ expires_at: now + 31 * 60 }));
+    const middle = await stripe.checkout.sessions.create(sessionParams({ expires_at: now + 40 * 60 }));
+    const status = async () => Promise.all([late, soon, middle].map(async (s) => (await stripe.checkout.sessions.retrieve(s.id)).status));
+    emulator.clock.advance(32 * 60);
+    expect(await status()).toEqual(["open", "expired", "open"]);
+    emulator.clock.advance(9 * 60);
+    expect(await status()).toEqual(["open", "expired", "expired"]);
+    emulator.clock.advance(10 * 60);
+    expect(await status()).toEqual(["expired", "expired", "expired"]);
+  });
+
   it("refunds in full, in parts, and never more than remains", async () => {
     const { paymentIntent } = await paidSession();
     const full = await stripe.refunds.create({ payment_intent: paymentIntent.id }, { idempotencyKey: `refund:${paymentIntent.id}` });

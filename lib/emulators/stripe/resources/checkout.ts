@@ -220,6 +220,7 @@ export function createSession(ctx: EmulatorContext, p: ParamReader): CheckoutSes
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
   };
   ctx.state.checkoutSessions.set(id, session);
+  ctx.state.nextOpenExpiry = Math.min(ctx.state.nextOpenExpiry, session.expires_at);
   ctx.state.lineItems.set(id, items);
   ctx.state.sessionInternals.set(id, { paymentIntentData, pendingAsync: null });
   return renderObject(ctx.state, session, expand);
@@ -287,13 +288,19 @@ export function expireSession(ctx: EmulatorContext, id: string, p: ParamReader, 
 /** Expires every open session whose `expires_at` has passed (called before each request and on a timer). */
 export function sweepExpiredSessions(ctx: EmulatorContext): number {
   const now = ctx.clock.now();
+  if (now < ctx.state.nextOpenExpiry) return 0; // no open session can have expired yet
   let count = 0;
+  let nextOpenExpiry = Infinity;
   for (const session of ctx.state.checkoutSessions.values()) {
-    if (session.status === "open" && session.expires_at <= now) {
+    if (session.status !== "open") continue;
+    if (session.expires_at <= now) {
       expireNow(ctx, session, NO_REQUEST);
       count++;
+    } else {
+      nextOpenExpiry = Math.min(nextOpenExpiry, session.expires_at);
     }
   }
+  ctx.state.nextOpenExpiry = nextOpenExpiry;
   return count;
 }
 
