@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import type { Booking } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
-import { getStripe, toAppError } from "./stripe";
+import { getStripe, toAppError, withoutCallSiteStack } from "./stripe";
 
 /** What the student sees on Checkout: who, and when in the zone they booked in, not only "Intro call". */
 async function productFor(booking: Booking, knownCoachName?: string): Promise<{ name: string; description: string }> {
@@ -27,32 +27,31 @@ const MIN_CHECKOUT_MINUTES = 31;
 export async function createCheckoutSession(booking: Booking, student: { email: string }, appUrl: string, coachName?: string): Promise<Stripe.Checkout.Session> {
   const expiresAt = max([booking.holdExpiresAt ?? new Date(), addMinutes(new Date(), MIN_CHECKOUT_MINUTES)]);
   try {
-    return await getStripe().checkout.sessions.create(
-      {
-        mode: "payment",
-        client_reference_id: booking.id,
-        customer_email: student.email,
-        line_items: [
-          {
-            quantity: 1,
-            price_data: {
-              currency: booking.currency,
-              unit_amount: booking.priceMinor,
-              product_data: await productFor(booking, coachName),
-            },
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: "payment",
+      client_reference_id: booking.id,
+      customer_email: student.email,
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: booking.currency,
+            unit_amount: booking.priceMinor,
+            product_data: await productFor(booking, coachName),
           },
-        ],
-        // Delayed payment methods (bank debits) settle days later; they are offered only when the session is far
-        // enough away for the money to arrive before the funds deadline. Closer sessions take cards (and wallets).
-        ...(delayedMethodsAllowed(booking.startsAt, new Date()) ? {} : { payment_method_types: ["card" as const] }),
-        metadata: { bookingId: booking.id },
-        payment_intent_data: { metadata: { bookingId: booking.id } },
-        expires_at: getUnixTime(expiresAt),
-        success_url: `${appUrl}/student/bookings/${booking.id}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${appUrl}/student/bookings/${booking.id}?checkout=cancelled`,
-      },
-      { idempotencyKey: `checkout:${booking.id}` },
-    );
+        },
+      ],
+      // Delayed payment methods (bank debits) settle days later; they are offered only when the session is far
+      // enough away for the money to arrive before the funds deadline. Closer sessions take cards (and wallets).
+      ...(delayedMethodsAllowed(booking.startsAt, new Date()) ? {} : { payment_method_types: ["card" as const] }),
+      metadata: { bookingId: booking.id },
+      payment_intent_data: { metadata: { bookingId: booking.id } },
+      expires_at: getUnixTime(expiresAt),
+      success_url: `${appUrl}/student/bookings/${booking.id}?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${appUrl}/student/bookings/${booking.id}?checkout=cancelled`,
+    };
+    const stripe = getStripe();
+    return await withoutCallSiteStack(() => stripe.checkout.sessions.create(params, { idempotencyKey: `checkout:${booking.id}` }));
   } catch (error) {
     throw toAppError(error, "start the payment");
   }
