@@ -91,19 +91,26 @@ export async function recoverExpiredLeases(): Promise<number> {
 }
 
 async function claimOne(kinds: string[], token: string): Promise<ClaimedJob | null> {
-  const rows = await db.$queryRaw<ClaimedJob[]>`
-    UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, locked_by = ${token},
-      locked_until = now() + make_interval(secs => ${leaseSeconds()}), updated_at = now()
-    WHERE id = (
-      SELECT id FROM jobs
-      WHERE kind = ANY(${kinds}) AND status = 'PENDING' AND run_at <= now()
-      ORDER BY run_at
-      FOR UPDATE SKIP LOCKED
-      LIMIT 1
-    )
-    RETURNING id, kind, payload, attempts, max_attempts`;
+  const rows = await db.$queryRawUnsafe<ClaimedJob[]>(CLAIM_JOB_SQL, token, leaseSeconds(), kinds);
   return rows[0] ?? null;
 }
+
+/**
+ * $1 lease token, $2 lease seconds, $3 the lane's kinds. The earliest due job of those kinds, skipping rows another
+ * worker has locked. It reads the (status, run_at) index from PENDING's due end only, so finished jobs (kept 14
+ * days) and jobs scheduled for later are never visited (tests/integration/ops-reads.test.ts).
+ */
+export const CLAIM_JOB_SQL = `
+  UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, locked_by = $1::text,
+    locked_until = now() + make_interval(secs => $2::float8), updated_at = now()
+  WHERE id = (
+    SELECT id FROM jobs
+    WHERE kind = ANY($3::text[]) AND status = 'PENDING' AND run_at <= now()
+    ORDER BY run_at
+    FOR UPDATE SKIP LOCKED
+    LIMIT 1
+  )
+  RETURNING id, kind, payload, attempts, max_attempts`;
 
 async function heartbeat(id: string, token: string): Promise<boolean> {
   const updated = await db.$executeRaw`

@@ -14,25 +14,29 @@ export interface QueueHealth {
   oldestDueSeconds: number | null;
 }
 
-/** Queue depth on the database's clock (GET /api/health and the operations page). */
+/**
+ * Queue depth on the database's clock (GET /api/health and the operations page). Each figure is its own index read
+ * on (status, run_at): jobs scheduled for later (two reminders for every upcoming booking, hold and session
+ * follow-ups) are never visited, so the health check's cost does not grow with the bookings ahead (it used to count
+ * every PENDING job: tests/integration/ops-reads.test.ts).
+ */
 export async function queueHealth(): Promise<QueueHealth> {
-  const [row] = await db.$queryRaw<{ due: bigint; running: bigint; dead: bigint; oldest: number | null }[]>`
-    SELECT count(*) FILTER (WHERE status = 'PENDING' AND run_at <= now()) AS due,
-           count(*) FILTER (WHERE status = 'RUNNING') AS running,
-           count(*) FILTER (WHERE status = 'DEAD') AS dead,
-           EXTRACT(EPOCH FROM now() - min(run_at) FILTER (WHERE status = 'PENDING' AND run_at <= now()))::float8 AS oldest
-    FROM jobs WHERE status IN ('PENDING', 'RUNNING', 'DEAD')`;
+  const [row] = await db.$queryRawUnsafe<{ due: bigint; running: bigint; dead: bigint; oldest: number | null }[]>(QUEUE_HEALTH_SQL);
   return { due: Number(row.due), running: Number(row.running), dead: Number(row.dead), oldestDueSeconds: row.oldest === null ? null : Math.round(row.oldest) };
 }
 
+export const QUEUE_HEALTH_SQL = `
+  SELECT (SELECT count(*) FROM jobs WHERE status = 'PENDING' AND run_at <= now()) AS due,
+         (SELECT count(*) FROM jobs WHERE status = 'RUNNING') AS running,
+         (SELECT count(*) FROM jobs WHERE status = 'DEAD') AS dead,
+         EXTRACT(EPOCH FROM now() - (SELECT min(run_at) FROM jobs WHERE status = 'PENDING' AND run_at <= now()))::float8 AS oldest`;
+
 export async function operationsOverview() {
   const queue = await queueHealth();
-  const jobs = await db.$queryRaw<{ id: string; kind: string; status: string; attempts: number; max_attempts: number; last_error: string | null; cause: string | null; run_at: Date; updated_at: Date }[]>`
-    SELECT id, kind, status::text AS status, attempts, max_attempts, last_error, cause, run_at, updated_at FROM jobs
-    WHERE status = 'DEAD'
-       OR (status = 'PENDING' AND run_at < now() - make_interval(secs => ${STUCK_AFTER_SECONDS}))
-       OR (status = 'RUNNING' AND locked_until < now())
-    ORDER BY updated_at DESC LIMIT 100`;
+  const jobs = await db.$queryRawUnsafe<{ id: string; kind: string; status: string; attempts: number; max_attempts: number; last_error: string | null; cause: string | null; run_at: Date; updated_at: Date }[]>(
+    JOBS_NEEDING_ATTENTION_SQL,
+    STUCK_AFTER_SECONDS,
+  );
   const findings = await db.opsFinding.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 100 });
   const failedRefunds = await db.refund.findMany({
     where: { status: { in: ["failed", "canceled"] } },
@@ -52,6 +56,14 @@ export async function operationsOverview() {
     offCalendar: offCalendar.map((b) => ({ id: b.id, title: b.title, startsAt: b.starts_at.toISOString(), calcomStatus: b.calcom_status })),
   };
 }
+
+/** $1 seconds after which a due job counts as stuck. Dead, stuck and lease-expired jobs, newest first. */
+export const JOBS_NEEDING_ATTENTION_SQL = `
+  SELECT id, kind, status::text AS status, attempts, max_attempts, last_error, cause, run_at, updated_at FROM jobs
+  WHERE status = 'DEAD'
+     OR (status = 'PENDING' AND run_at < now() - make_interval(secs => $1::int))
+     OR (status = 'RUNNING' AND locked_until < now())
+  ORDER BY updated_at DESC LIMIT 100`;
 
 export type OperationsOverview = Awaited<ReturnType<typeof operationsOverview>>;
 
