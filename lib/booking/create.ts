@@ -45,7 +45,7 @@ export async function createBooking(student: { id: string; email: string }, inpu
   const start = new Date(input.start);
   const now = new Date();
   // One read: the offering context for the engine, the student's hold on this exact slot, their live holds.
-  const { context, resumable, liveHolds } = await loadHoldContext(input.offeringId, student.id, start, now, capped ? MAX_LIVE_HOLDS_PER_STUDENT : 0);
+  const { context, resumable, liveHolds } = await loadHoldContext(input.offeringId, student.id, start, now, capped);
   // A repeated "Continue to payment" (back from Checkout, a double click, a second tab) resumes the student's own
   // hold, even at the cap and even if the offering was withdrawn since.
   if (resumable) return resumableHold([resumable], input.offeringId, start)!;

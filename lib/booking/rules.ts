@@ -2,6 +2,7 @@ import type { AvailabilityRules, TimeInterval } from "@/lib/availability";
 import type { Tx } from "@/lib/jobs/queue";
 import { db, hotQuery } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { MAX_LIVE_HOLDS_PER_STUDENT } from "@/lib/rate-limit/limits";
 import { toLiveHold, type LiveHoldRow } from "./live-holds";
 
 const DAY_MS = 86_400_000;
@@ -111,12 +112,17 @@ export const LOAD_OFFERING_RULES_IF_CHANGED_SQL = `SELECT c.availability_version
   WHERE o.id = $1::text`;
 
 // The same, for a new hold, with what create-booking must know about the student first (one round trip less):
-// $6 student id, $7 the slot's start, $8 how many live holds to count at most (0: none).
+// $6 student id, $7 the slot's start, $8 whether to count live holds (true when the hold cap applies).
 // - busy: only the live time that overlaps the slot with the coach's buffers around it, [start - before,
 //   start + duration + after): exactly what the engine's check of this one start can collide with (a day each
 //   side, as before, was 190 intervals to parse and turn into Dates on a coach booked in 15-minute slots);
 // - resumable: the student's own live hold on exactly this slot that can still be paid (it has its Checkout URL);
-// - live_holds: the student's live unpaid holds (PENDING_PAYMENT, not expired), counted up to $8.
+// - live_holds: the student's live unpaid holds (PENDING_PAYMENT, not expired), counted up to the cap, or 0.
+//   The cap is a constant in the text, not a parameter: with `LIMIT $n` PostgreSQL's generic plan must assume an
+//   unknown limit, and once the statistics show a student with many live holds (ANALYZE during the benchmark,
+//   where one student makes every hold) it priced that plan far above the custom one and re-planned this
+//   statement on every execution from then on: 0.35 -> 1.0-3.1 ms of PostgreSQL per hold
+//   (tests/integration/hold-reads.test.ts).
 const SLOT_WITH_BUFFERS = `tstzrange($7::timestamptz - make_interval(mins => c.buffer_before_minutes),
   $7::timestamptz + make_interval(mins => o.duration_minutes + c.buffer_after_minutes), '[)')`;
 export const LOAD_FOR_HOLD_SQL = `SELECT ${contextColumns(SLOT_WITH_BUFFERS)},
@@ -127,10 +133,10 @@ export const LOAD_FOR_HOLD_SQL = `SELECT ${contextColumns(SLOT_WITH_BUFFERS)},
       WHERE h.student_id = $6::text AND h.status = 'PENDING_PAYMENT' AND h.hold_expires_at > $2::timestamptz
         AND h.offering_id = o.id AND h.starts_at = $7::timestamptz AND h.checkout_url IS NOT NULL
       LIMIT 1) AS resumable,
-    (SELECT count(*)::int FROM (
+    CASE WHEN $8::boolean THEN (SELECT count(*)::int FROM (
       SELECT 1 FROM bookings l
       WHERE l.student_id = $6::text AND l.status = 'PENDING_PAYMENT' AND l.hold_expires_at > $2::timestamptz
-      LIMIT $8::int) counted) AS live_holds
+      LIMIT ${MAX_LIVE_HOLDS_PER_STUDENT}) counted) ELSE 0 END AS live_holds
   ${CONTEXT_FROM}`;
 
 /**
@@ -178,8 +184,8 @@ export const offeringGone = (): AppError => new AppError("NOT_FOUND", "This offe
  * even when the offering has since been deactivated (paying for a hold already made stays possible); `context` is
  * then null.
  */
-export async function loadHoldContext(offeringId: string, studentId: string, start: Date, now: Date, countLiveHoldsUpTo: number) {
-  const values = [offeringId, now, new Date(start.getTime() - DAY_MS), new Date(start.getTime() + DAY_MS), null, studentId, start, countLiveHoldsUpTo];
+export async function loadHoldContext(offeringId: string, studentId: string, start: Date, now: Date, countLiveHolds: boolean) {
+  const values = [offeringId, now, new Date(start.getTime() - DAY_MS), new Date(start.getTime() + DAY_MS), null, studentId, start, countLiveHolds];
   const [row] = await hotQuery<ContextRow & { resumable: LiveHoldRow | null; live_holds: number }>("coachbook_load_for_hold", LOAD_FOR_HOLD_SQL, values);
   if (!row) throw offeringGone();
   return { context: row.offering.active ? toContext(row, now) : null, resumable: row.resumable ? toLiveHold(row.resumable) : null, liveHolds: row.live_holds };
