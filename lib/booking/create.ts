@@ -127,13 +127,14 @@ async function holdCapError(studentId: string) {
 
 /** Whether `holdId` is among the student's first MAX_LIVE_HOLDS_PER_STUDENT live holds (creation order). */
 async function withinHoldCap(studentId: string, holdId: string) {
-  const first = await hotQuery<{ id: string }>("coachbook_first_live_holds", FIRST_LIVE_HOLDS_SQL, [studentId, new Date(), MAX_LIVE_HOLDS_PER_STUDENT]);
+  const first = await hotQuery<{ id: string }>("coachbook_first_live_holds", FIRST_LIVE_HOLDS_SQL, [studentId, new Date()]);
   return first.some((b) => b.id === holdId);
 }
 
-// $1 student, $2 now, $3 how many. The same live-hold rule as liveHolds() above.
+// $1 student, $2 now. The same live-hold rule as liveHolds() above. The cap is a constant in the text, not a
+// parameter, so the named statement's generic plan knows its limit (see live_holds in lib/booking/rules.ts).
 const FIRST_LIVE_HOLDS_SQL = `
   SELECT id FROM bookings
   WHERE student_id = $1::text AND status = 'PENDING_PAYMENT' AND hold_expires_at > $2::timestamptz
   ORDER BY created_at ASC, id ASC
-  LIMIT $3::int`;
+  LIMIT ${MAX_LIVE_HOLDS_PER_STUDENT}`;
