@@ -30,11 +30,12 @@ export function getStripe(): Stripe {
 }
 
 /**
- * Starts an SDK call without the call-site stack the SDK captures for every request (`new Error().stack` in
- * StripeResource._makeRequest, stripe 23), which it only attaches to errors. Under Next that stack is formatted by
- * Next's patched Error.prepareStackTrace: about 30 us per call, 1% of create-booking's CPU (bench/profile.ts). We
- * never show or log that stack (toAppError logs Stripe's type, code and request id). The SDK reads the stack
- * synchronously, before its first await, so the limit is back before any other code runs.
+ * Starts an SDK call without the call-site stack the SDK captures for every request (stripe 23.1,
+ * esm/StripeResource.js `_makeRequest`: `const callSiteStack = new Error().stack`, read synchronously before the
+ * request's promise), which it only appends to a failed request's error (utils.js `attachCallSiteToError`; the
+ * error keeps its own stack). Under Next that stack is formatted by Next's patched Error.prepareStackTrace: about
+ * 30 us per call, 1% of create-booking's CPU (bench/profile.ts). We never show or log it (toAppError logs Stripe's
+ * type, code and request id). Nothing else runs inside the window, so the limit is back before other code runs.
  */
 export function withoutCallSiteStack<T>(start: () => T): T {
   const limit = Error.stackTraceLimit;
