@@ -29,7 +29,10 @@ const expireCheckout = defineJob(z.object({ sessionId: z.string().min(1) }), asy
 });
 
 async function applyPaidSession(session: Stripe.Checkout.Session) {
-  const booking = await db.booking.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { id: true, priceMinor: true, currency: true } });
+  // The session's booking through its payment row (unique by session, written with the booking's session id):
+  // bookings.stripe_checkout_session_id has no index, so create-booking's checkout UPDATE stays HOT.
+  const payment = await db.payment.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { booking: { select: { id: true, priceMinor: true, currency: true } } } });
+  const booking = payment?.booking;
   if (!booking) return;
   await db.$transaction((tx) => applyPaidCheckout(tx, paidCheckoutFrom(session, booking.id, { amountMinor: booking.priceMinor, currency: booking.currency })));
 }
