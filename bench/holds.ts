@@ -14,7 +14,7 @@
  * Env: BENCH_BATCHES (default 12), BENCH_ROUNDS (A/B rounds per build, default 6), BENCH_BUILD=1 rebuilds this
  * checkout first.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -22,22 +22,11 @@ import pg from "pg";
 import { createPrismaClient } from "@/lib/db/client";
 import { freePort } from "@/lib/db/embedded-postgres";
 import { seedBenchData } from "./seed";
-import { ensureBuild, root, signIn, startBenchStack } from "./support";
+import { ensureBuild, root, signIn, startBenchStack, startNext } from "./support";
 
 const mode = process.argv[2] ?? "batches";
 const otherBuild = process.argv[3];
 if (mode === "ab" && !otherBuild) throw new Error("usage: npx tsx bench/holds.ts ab <dir of another checkout with a next build>");
-
-/** `next start` from `cwd` (its own .next and node_modules); resolves when /api/bare answers. */
-async function startServer(cwd: string, port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [path.join(cwd, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], { cwd, env, stdio: "ignore" });
-  for (let i = 0; i < 240; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/api/bare`).then((r) => r.status, () => 0)) === 200) return server;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  server.kill("SIGTERM");
-  throw new Error(`next start in ${cwd} did not come up`);
-}
 
 /** CPU ticks (user + system, 1/100 s) of a process, 0 once it has exited. */
 function ticks(pid: number | string): number {
@@ -104,7 +93,7 @@ try {
   if (mode === "batches") {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const server = await startServer(root, port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url });
+    const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url });
     servers.push(server);
     const cookie = await signIn(url, data.studentEmail, data.studentPassword);
     if (process.env.BENCH_READS_FIRST === "1") {
@@ -128,7 +117,7 @@ try {
     for (const build of builds) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const server = await startServer(build.dir, port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url });
+      const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url }, [], build.dir);
       servers.push(server);
       live.push({ name: build.name, server, url, cookie: await signIn(url, data.studentEmail, data.studentPassword) });
     }

@@ -13,9 +13,13 @@ export function ensureBuild(env: NodeJS.ProcessEnv) {
   if (build.status !== 0) throw new Error("next build failed");
 }
 
-/** `next start` on a port; resolves when /api/bare answers (the env must set BENCH_ROUTES=1). */
-export async function startNext(port: number, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, stdio: "ignore" });
+/**
+ * `next start` on a port; resolves when /api/bare answers (the env must set BENCH_ROUTES=1). `checkout`: another
+ * checkout with its own node_modules and build (bench/holds.ts compares two builds); this one by default.
+ */
+export async function startNext(port: number, env: NodeJS.ProcessEnv, nodeArgs: string[] = [], checkout = root): Promise<ChildProcess> {
+  const next = checkout === root ? nextBin : path.join(checkout, "node_modules/next/dist/bin/next");
+  const server = spawn(process.execPath, [...nodeArgs, next, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: checkout, env, stdio: "ignore" });
   for (let i = 0; i < 240; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/bare`)).status === 200) return server;
