@@ -22,7 +22,7 @@ import pg from "pg";
 import { createPrismaClient } from "@/lib/db/client";
 import { freePort } from "@/lib/db/embedded-postgres";
 import { seedBenchData } from "./seed";
-import { ensureBuild, root, signIn, startBenchStack, startNext } from "./support";
+import { ensureBuild, root, serveReads, signIn, startBenchStack, startNext } from "./support";
 
 const mode = process.argv[2] ?? "batches";
 const otherBuild = process.argv[3];
@@ -96,12 +96,7 @@ try {
     const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url });
     servers.push(server);
     const cookie = await signIn(url, data.studentEmail, data.studentPassword);
-    if (process.env.BENCH_READS_FIRST === "1") {
-      let minute = 0;
-      const slotsPath = () => `/api/calcom/available-slots?${new URLSearchParams({ coachId: data.plain.coachId, offeringId: data.plain.offeringId, from: new Date(data.from.getTime() + (minute++ % 5000) * 60_000).toISOString(), to: new Date(data.from.getTime() + 60 * 86_400_000).toISOString(), timeZone: "America/New_York" })}`;
-      for (const page of ["/", `/coaches/${data.plain.slug}`]) await autocannon({ url: `${url}${page}`, connections: 10, duration: 15 });
-      await autocannon({ url: `${url}${slotsPath()}`, connections: 10, duration: 40, requests: [{ setupRequest: (req) => ({ ...req, path: slotsPath() }) }] });
-    }
+    if (process.env.BENCH_READS_FIRST === "1") await serveReads(url, data);
     const t0 = Date.now();
     for (let batch = 0; batch < Number(process.env.BENCH_BATCHES ?? 12); batch++) {
       await freeSlotsIfLow();
@@ -112,12 +107,17 @@ try {
       console.log(`t=${String(Math.round((Date.now() - t0) / 1000)).padStart(3)} s  holds ${String(next).padStart(6)}  ${line(m)}  (autovacuum/analyze: ${tables})`);
     }
   } else {
-    const builds = [{ name: "this checkout", dir: root }, { name: path.basename(otherBuild!), dir: path.resolve(otherBuild!) }];
+    // BENCH_B_NODE_ARGS: Node flags for the second server only (`ab .` then compares flags on one build).
+    const bArgs = (process.env.BENCH_B_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const builds = [
+      { name: "this checkout", dir: root, nodeArgs: [] as string[] },
+      { name: `${path.basename(path.resolve(otherBuild!))}${bArgs.length ? ` ${bArgs.join(" ")}` : ""}`.slice(0, 40), dir: path.resolve(otherBuild!), nodeArgs: bArgs },
+    ];
     const live: { name: string; server: ChildProcess; url: string; cookie: string }[] = [];
     for (const build of builds) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url }, [], build.dir);
+      const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url }, build.nodeArgs, build.dir);
       servers.push(server);
       live.push({ name: build.name, server, url, cookie: await signIn(url, data.studentEmail, data.studentPassword) });
     }
@@ -129,11 +129,11 @@ try {
         await autocannon(holds(s.url, s.cookie, 2));
         const m = await measure(s.server, holds(s.url, s.cookie, 10));
         rows.set(s.name, [...(rows.get(s.name) ?? []), m]);
-        console.log(`${s.name.padEnd(16)} ${line(m)}`);
+        console.log(`${s.name.padEnd(40)} ${line(m)}`);
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    for (const [name, ms] of rows) console.log(`median ${name.padEnd(16)} ${median(ms.map((m) => m.rps)).toFixed(0)} req/s, p95 ${median(ms.map((m) => m.p95))} ms, main thread ${median(ms.map((m) => m.mainMsPerHold)).toFixed(2)} ms/hold, PostgreSQL ${median(ms.map((m) => m.pgMsPerHold)).toFixed(2)} ms/hold`);
+    for (const [name, ms] of rows) console.log(`median ${name.padEnd(40)} ${median(ms.map((m) => m.rps)).toFixed(0)} req/s, p95 ${median(ms.map((m) => m.p95))} ms, main thread ${median(ms.map((m) => m.mainMsPerHold)).toFixed(2)} ms/hold, PostgreSQL ${median(ms.map((m) => m.pgMsPerHold)).toFixed(2)} ms/hold`);
   }
   if (next > data.write.starts.length) console.log(`(ran out of distinct slots after ${data.write.starts.length}: later holds were resumed, not made)`);
   await stats.end();

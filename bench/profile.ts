@@ -5,14 +5,15 @@
  * raw `.cpuprofile` is kept (open it in Chrome DevTools) under test-results/profiles/.
  *
  * Env: BENCH_SECONDS (load duration, default 8), BENCH_WARMUP_SECONDS (load before it, not profiled; default 15 for
- * create-booking, 3 otherwise), BENCH_WRITE_CONNECTIONS / BENCH_CONNECTIONS as in http.bench.ts.
+ * create-booking, 3 otherwise), BENCH_WRITE_CONNECTIONS / BENCH_CONNECTIONS as in http.bench.ts, BENCH_READS_FIRST=1 serves
+ * 70 s of page and slot reads before the warm-up (bench/support.ts serveReads).
  */
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { createPrismaClient } from "@/lib/db/client";
 import { seedBenchData } from "./seed";
-import { ensureBuild, signIn, startBenchStack, startNext } from "./support";
+import { ensureBuild, serveReads, signIn, startBenchStack, startNext } from "./support";
 
 const kind = process.argv[2] ?? "create-booking";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -66,6 +67,7 @@ async function main() {
     // (--cpu-prof is refused in NODE_OPTIONS, so it goes on the command line; a forked worker would not inherit it.)
     const server = await startNext(port, env, ["--cpu-prof", `--cpu-prof-dir=${profDir}`]);
     const cookie = await signIn(appUrl, data.studentEmail, data.studentPassword);
+    if (process.env.BENCH_READS_FIRST === "1") await serveReads(appUrl, data);
     let next = 0;
     const slots = `${appUrl}/api/calcom/available-slots?${new URLSearchParams({ coachId: data.plain.coachId, offeringId: data.plain.offeringId, from: data.from.toISOString(), to: new Date(data.from.getTime() + 60 * 86_400_000).toISOString(), timeZone: "America/New_York" })}`;
     const options: autocannon.Options =

@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import autocannon from "autocannon";
+import type { seedBenchData } from "./seed";
 
 export const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -108,4 +110,16 @@ export async function startBenchStack(prefix: string) {
   }
   const env = { ...benchEnv({ databaseUrl: database.url, appUrl, stripe, calcomUrl: cal.url }), COACHBOOK_WORKER: "off" };
   return { tmp, database, port, appUrl, stripe, cal, env, stop };
+}
+
+/**
+ * 70 s of the read traffic `npm run bench http` serves before create-booking: 15 s each of the landing and coach
+ * pages, then 40 s of 60-day slot reads over 5,000 different windows (10 connections). A server that served these
+ * costs more per hold than a fresh one (docs/BENCHMARKS.md, seventh pass), so diagnosis can start from that state.
+ */
+export async function serveReads(url: string, data: Awaited<ReturnType<typeof seedBenchData>>) {
+  let minute = 0;
+  const slotsPath = () => `/api/calcom/available-slots?${new URLSearchParams({ coachId: data.plain.coachId, offeringId: data.plain.offeringId, from: new Date(data.from.getTime() + (minute++ % 5000) * 60_000).toISOString(), to: new Date(data.from.getTime() + 60 * 86_400_000).toISOString(), timeZone: "America/New_York" })}`;
+  for (const page of ["/", `/coaches/${data.plain.slug}`]) await autocannon({ url: `${url}${page}`, connections: 10, duration: 15 });
+  await autocannon({ url: `${url}${slotsPath()}`, connections: 10, duration: 40, requests: [{ setupRequest: (req) => ({ ...req, path: slotsPath() }) }] });
 }

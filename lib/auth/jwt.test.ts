@@ -1,6 +1,12 @@
 import { decode as nextAuthDecode, encode as nextAuthEncode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import * as jose from "jose";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
+
+vi.mock("jose", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("jose")>();
+  return { ...actual, jwtDecrypt: vi.fn(actual.jwtDecrypt) };
+});
 
 const secret = "a-test-secret-a-test-secret-a-test-secret";
 
@@ -26,5 +32,40 @@ describe("session tokens with a kept derived key", () => {
     const expired = await encodeSessionToken({ token: { uid: "u1" }, secret, maxAge: -60 });
     await expect(decodeSessionToken({ token: expired, secret })).rejects.toThrow(/exp/);
     expect(await decodeSessionToken({ token: undefined, secret })).toBeNull();
+  });
+});
+
+describe("decrypted tokens kept per process", () => {
+  beforeEach(() => {
+    vi.mocked(jose.jwtDecrypt).mockClear();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("decrypts a token once, and a caller changing its copy changes nothing", async () => {
+    const token = await encodeSessionToken({ token: { uid: "kept-1", sv: 1 }, secret });
+    const first = await decodeSessionToken({ token, secret });
+    first!.uid = "someone-else";
+    const second = await decodeSessionToken({ token, secret });
+    expect(second).toMatchObject({ uid: "kept-1", sv: 1 });
+    expect(vi.mocked(jose.jwtDecrypt)).toHaveBeenCalledTimes(1);
+  });
+
+  it("still refuses the kept token under another secret or salt", async () => {
+    const token = await encodeSessionToken({ token: { uid: "kept-2" }, secret });
+    await decodeSessionToken({ token, secret });
+    await expect(decodeSessionToken({ token, secret: "another-secret-another-secret-another" })).rejects.toThrow();
+    await expect(decodeSessionToken({ token, secret, salt: "x" })).rejects.toThrow();
+  });
+
+  it("refuses a kept token once it expires (with jwtDecrypt's 15 s tolerance)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-30T12:00:00Z"));
+    const token = await encodeSessionToken({ token: { uid: "kept-3" }, secret, maxAge: 60 });
+    expect(await decodeSessionToken({ token, secret })).toMatchObject({ uid: "kept-3" });
+    vi.setSystemTime(new Date("2026-11-30T12:01:10Z")); // 10 s past exp: inside the tolerance
+    expect(await decodeSessionToken({ token, secret })).toMatchObject({ uid: "kept-3" });
+    expect(vi.mocked(jose.jwtDecrypt)).toHaveBeenCalledTimes(1);
+    vi.setSystemTime(new Date("2026-11-30T12:01:16Z")); // 16 s past exp
+    await expect(decodeSessionToken({ token, secret })).rejects.toThrow(/exp/);
   });
 });
