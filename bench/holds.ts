@@ -28,11 +28,15 @@ const mode = process.argv[2] ?? "batches";
 const otherBuild = process.argv[3];
 if (mode === "ab" && !otherBuild) throw new Error("usage: npx tsx bench/holds.ts ab <dir of another checkout with a next build>");
 
-/** CPU ticks (user + system, 1/100 s) of a process, 0 once it has exited. */
+/**
+ * CPU ticks (user + system, 1/100 s) of a process and of its exited, reaped children, 0 once it has exited. The
+ * children's part is the postmaster's: without it, an autovacuum worker or backend that exits mid-measurement took
+ * its ticks with it, and PostgreSQL's CPU per hold came out negative.
+ */
 function ticks(pid: number | string): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return Number(fields[11]) + Number(fields[12]);
+    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   } catch {
     return 0;
   }
