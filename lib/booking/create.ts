@@ -1,17 +1,17 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db, hotQuery } from "@/lib/db/client";
+import type { Booking } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { instantSchema } from "@/lib/http/input";
 import { log } from "@/lib/log";
-import { createCheckoutSession } from "@/lib/payments/checkout";
+import { createCheckoutSession, expireUnusedCheckout } from "@/lib/payments/checkout";
 import { stripeConfigured } from "@/lib/payments/stripe";
 import { MAX_LIVE_HOLDS_PER_STUDENT, rateLimitsEnabled } from "@/lib/rate-limit/limits";
 import { timeZoneSchema } from "@/lib/time/zones";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
-import { insertHold } from "./hold";
+import { planHold, writeHold, type HoldCheckout, type PlannedHold } from "./hold";
 import { resumableHold } from "./live-holds";
 import { loadHoldContext, offeringGone } from "./rules";
 import { releaseHold } from "./release";
@@ -34,9 +34,17 @@ export interface CreatedBooking {
 }
 
 /**
- * Hold -> pending Cal.com booking -> Stripe Checkout Session. If a later step fails, the earlier ones are undone
- * (the hold is released in the same transaction that queues the Cal.com decline), so no orphan hold or orphan
- * Cal.com booking is left behind, and the student gets a clear error.
+ * Checkout Session -> hold (with its payment row) -> pending Cal.com booking. The engine checks the slot first, so
+ * Stripe is asked only for a time that was free when read; the session is made for the planned hold's id, and the
+ * hold is written together with the session's id, URL and PENDING payment in one statement (no hold ever exists
+ * without its Checkout, and no second write per hold: docs/BENCHMARKS.md, eighth pass). Nobody can pay before the
+ * URL is returned, which happens only after every step succeeded. If a step fails, the earlier ones are undone:
+ * - Stripe fails: nothing was held; the student gets a clear error.
+ * - the hold is refused (another student took the time meanwhile, 409): the unused session is expired at Stripe.
+ * - Cal.com or the cap re-check fails: the hold is released in one transaction that queues the session's expiry
+ *   and the Cal.com decline, so no orphan hold, payable session or orphan Cal.com booking is left behind.
+ * A process killed between the session and the hold leaves only a session whose URL nobody has; it expires at
+ * Stripe by itself (tests/integration/booking-payments.test.ts).
  */
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
@@ -53,7 +61,15 @@ export async function createBooking(student: { id: string; email: string }, inpu
   // The cap on live unpaid holds, so one account cannot hold a coach's whole calendar (429 at the cap).
   if (capped && liveHolds >= MAX_LIVE_HOLDS_PER_STUDENT) throw await holdCapError(student.id);
   const { offering, coach } = context;
-  const hold = await insertHold(context, { studentId: student.id, offeringId: input.offeringId, start, studentTimeZone: input.timeZone, holdMinutes: e.HOLD_MINUTES }, now);
+  const plan = planHold(context, { studentId: student.id, offeringId: input.offeringId, start, studentTimeZone: input.timeZone, holdMinutes: e.HOLD_MINUTES }, now);
+  const checkout = await startCheckout(plan, student, e.APP_URL, coach.name);
+  let hold: Booking;
+  try {
+    hold = await writeHold(plan, checkout);
+  } catch (error) {
+    await expireUnusedCheckout(checkout.sessionId);
+    throw error;
+  }
   const undo = async (reason: string, calcomDelayMs = 0) => {
     await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true, calcomDelayMs, cause: reason })).catch((error) =>
       log.error("could not release a failed hold", { bookingId: hold.id, error }),
@@ -80,37 +96,23 @@ export async function createBooking(student: { id: string; email: string }, inpu
     log.warn("Cal.com booking failed", { bookingId: hold.id, error });
     throw new AppError("UPSTREAM_UNAVAILABLE", "The coach's calendar could not be reached, so the slot was not held. Please try again in a moment.");
   }
+  return { bookingId: hold.id, checkoutUrl: checkout.url, holdExpiresAt: plan.holdExpiresAt.toISOString(), amountMinor: plan.priceMinor, currency: plan.currency };
+}
+
+/** The Checkout Session for a planned hold; any failure is the student's "try again" (nothing was held yet). */
+async function startCheckout(plan: PlannedHold, student: { email: string }, appUrl: string, coachName: string): Promise<HoldCheckout> {
+  let session: Awaited<ReturnType<typeof createCheckoutSession>>;
   try {
-    const session = await createCheckoutSession(hold, student, e.APP_URL, coach.name);
-    if (!session.url) throw new AppError("UPSTREAM_ERROR", "Stripe returned no checkout URL.");
-    await recordCheckout(hold, session.id, session.url);
-    return { bookingId: hold.id, checkoutUrl: session.url, holdExpiresAt: hold.holdExpiresAt!.toISOString(), amountMinor: hold.priceMinor, currency: hold.currency };
+    session = await createCheckoutSession(plan, student, appUrl, coachName);
   } catch (error) {
-    await undo("The payment could not be started.");
     throw error instanceof AppError ? error : new AppError("UPSTREAM_ERROR", "The payment could not be started. Please try again.");
   }
+  if (!session.url) {
+    await expireUnusedCheckout(session.id);
+    throw new AppError("UPSTREAM_ERROR", "Stripe returned no checkout URL.");
+  }
+  return { sessionId: session.id, url: session.url };
 }
-
-/**
- * The Checkout Session on the hold and its PENDING payment row, in ONE statement (so one round trip instead of a
- * BEGIN/UPDATE/INSERT/COMMIT batch; a single statement is atomic just the same). Raw SQL, so it sets what Prisma
- * would: the payment's id (a UUID, as the job queue's raw insert does) and both updated_at columns. No payment is
- * written when the hold row is gone, and that is an error here (the caller undoes the hold).
- */
-async function recordCheckout(hold: { id: string; priceMinor: number; currency: string }, sessionId: string, checkoutUrl: string) {
-  const inserted = await hotQuery<{ id: string }>("coachbook_record_checkout", RECORD_CHECKOUT_SQL, [sessionId, checkoutUrl, hold.id, randomUUID(), hold.priceMinor, hold.currency]);
-  if (inserted.length !== 1) throw new Error(`hold ${hold.id} vanished before its checkout was recorded`);
-}
-
-// $1 session id, $2 checkout URL, $3 booking id, $4 new payment id, $5 amount, $6 currency.
-const RECORD_CHECKOUT_SQL = `
-  WITH held AS (
-    UPDATE bookings SET stripe_checkout_session_id = $1, checkout_url = $2, updated_at = now()
-    WHERE id = $3
-    RETURNING id)
-  INSERT INTO payments (id, booking_id, status, amount_minor, currency, stripe_checkout_session_id, updated_at)
-  SELECT $4::text, held.id, 'PENDING'::"PaymentStatus", $5::integer, $6::text, $1::text, now() FROM held
-  RETURNING id`;
 
 const liveHolds = (studentId: string) => ({ studentId, status: "PENDING_PAYMENT" as const, holdExpiresAt: { gt: new Date() } });
 

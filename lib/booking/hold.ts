@@ -36,30 +36,72 @@ export async function holdSlotWithOffering(input: HoldInput, now = new Date()): 
   return { booking: await insertHold(context, input, now), offering: context.offering, coach: context.coach };
 }
 
+/** A hold decided but not yet written: its id, times and snapshots (what the Checkout Session is made from). */
+export interface PlannedHold {
+  id: string;
+  coachId: string;
+  studentId: string;
+  offeringId: string;
+  startsAt: Date;
+  endsAt: Date;
+  blockedFrom: Date;
+  blockedUntil: Date;
+  holdExpiresAt: Date;
+  studentTimeZone: string;
+  title: string;
+  priceMinor: number;
+  currency: string;
+  policy: ReturnType<typeof snapshotPolicy>;
+}
+
 /**
- * The hold itself, given the offering context read for `input.start` (busy time covering at least [start - buffer
+ * The hold for `input.start`, given the offering context read for it (busy time covering at least [start - buffer
  * before, start + duration + buffer after), all the engine's check of this one start can collide with): the engine
- * re-checks the slot, then one INSERT, which the exclusion constraint refuses if another live booking got there first.
- *
- * A named statement on the pool rather than Prisma's `booking.create` (about 0.7 ms less CPU on create-booking's
- * hot path, docs/BENCHMARKS.md). It sets what Prisma would set on its side: the id (a UUID, as the other raw
- * inserts do; ids are opaque strings) and updated_at; the database fills its defaults. The row comes back with
- * RETURNING * and is given Prisma's field names (snake_case to camelCase, the schema's @map convention), so it is
- * the same Booking that `db.booking.findUnique` would return (tests/integration/booking-hold.test.ts checks that).
+ * re-checks the slot (a stale page cannot book a time that is no longer offered) and the snapshots are taken.
+ * Nothing is written: writeHold does that, and the exclusion constraint has the last word.
  */
-export async function insertHold(context: Pick<OfferingContext, "offering" | "coach" | "rules">, input: HoldInput, now = new Date()): Promise<Booking> {
+export function planHold(context: Pick<OfferingContext, "offering" | "coach" | "rules">, input: HoldInput, now = new Date()): PlannedHold {
   const { offering, coach, rules } = context;
   if (!isSlotBookable(rules, input.start)) {
     throw new AppError("SLOT_TAKEN", "That time is no longer available. Please pick another slot.");
   }
   const end = addMinutes(input.start, offering.durationMinutes);
   const blocked = blockedRange(input.start, end, coach.bufferBeforeMinutes, coach.bufferAfterMinutes);
+  return {
+    id: randomUUID(), coachId: coach.id, studentId: input.studentId, offeringId: offering.id, startsAt: input.start, endsAt: end,
+    blockedFrom: blocked.from, blockedUntil: blocked.until, holdExpiresAt: addMinutes(now, input.holdMinutes),
+    studentTimeZone: input.studentTimeZone, title: offering.title, priceMinor: offering.priceMinor, currency: offering.currency,
+    policy: snapshotPolicy(coach),
+  };
+}
+
+/** The Checkout Session a hold is written with (create-booking makes the session first, then the hold). */
+export interface HoldCheckout {
+  sessionId: string;
+  url: string;
+}
+
+/**
+ * Writes a planned hold in ONE statement; the `bookings_no_overlap` exclusion constraint refuses it (SLOT_TAKEN) if
+ * another live booking got the time first. With `checkout`, the same statement records the Checkout Session on the
+ * hold and inserts its PENDING payment row (a single statement is atomic: no hold without its payment row, and no
+ * later UPDATE of the new row; docs/BENCHMARKS.md, eighth pass).
+ *
+ * A named statement on the pool rather than Prisma's `booking.create` (about 0.7 ms less CPU on create-booking's
+ * hot path, docs/BENCHMARKS.md). It sets what Prisma would set on its side: the ids (UUIDs, as the other raw
+ * inserts do; ids are opaque strings) and updated_at; the database fills its defaults. The row comes back with
+ * RETURNING * and is given Prisma's field names (snake_case to camelCase, the schema's @map convention), so it is
+ * the same Booking that `db.booking.findUnique` would return (tests/integration/booking-hold.test.ts checks that).
+ */
+export async function writeHold(plan: PlannedHold, checkout?: HoldCheckout): Promise<Booking> {
+  const values = [
+    plan.id, plan.coachId, plan.studentId, plan.offeringId, plan.startsAt, plan.endsAt, plan.blockedFrom, plan.blockedUntil,
+    plan.holdExpiresAt, plan.studentTimeZone, plan.title, plan.priceMinor, plan.currency, JSON.stringify(plan.policy),
+  ];
   try {
-    const [row] = await hotQuery<Record<string, unknown>>("coachbook_insert_hold", INSERT_HOLD_SQL, [
-      randomUUID(), coach.id, input.studentId, offering.id, input.start, end, blocked.from, blocked.until,
-      addMinutes(now, input.holdMinutes), input.studentTimeZone, offering.title, offering.priceMinor, offering.currency,
-      JSON.stringify(snapshotPolicy(coach)),
-    ]);
+    const [row] = checkout
+      ? await hotQuery<Record<string, unknown>>("coachbook_insert_hold_with_checkout", INSERT_HOLD_WITH_CHECKOUT_SQL, [...values, checkout.sessionId, checkout.url, randomUUID()])
+      : await hotQuery<Record<string, unknown>>("coachbook_insert_hold", INSERT_HOLD_SQL, values);
     return camelCaseRow<Booking>(row);
   } catch (error) {
     if (isExclusionViolation(error)) throw new AppError("SLOT_TAKEN", "Someone just took this slot. Please pick another time.");
@@ -67,12 +109,32 @@ export async function insertHold(context: Pick<OfferingContext, "offering" | "co
   }
 }
 
+/** Plans and writes a hold without a Checkout Session (holdSlot: tests and tools that pay some other way). */
+export async function insertHold(context: Pick<OfferingContext, "offering" | "coach" | "rules">, input: HoldInput, now = new Date()): Promise<Booking> {
+  return writeHold(planHold(context, input, now));
+}
+
+const HOLD_COLUMNS = `id, coach_id, student_id, offering_id, status, starts_at, ends_at, blocked_from, blocked_until,
+                        hold_expires_at, student_time_zone, title, price_minor, currency, policy`;
+const HOLD_VALUES = `$1::text, $2::text, $3::text, $4::text, 'PENDING_PAYMENT'::"BookingStatus", $5::timestamptz, $6::timestamptz, $7::timestamptz,
+          $8::timestamptz, $9::timestamptz, $10::text, $11::text, $12::integer, $13::text, $14::jsonb`;
+
 const INSERT_HOLD_SQL = `
-  INSERT INTO bookings (id, coach_id, student_id, offering_id, status, starts_at, ends_at, blocked_from, blocked_until,
-                        hold_expires_at, student_time_zone, title, price_minor, currency, policy, updated_at)
-  VALUES ($1::text, $2::text, $3::text, $4::text, 'PENDING_PAYMENT'::"BookingStatus", $5::timestamptz, $6::timestamptz, $7::timestamptz,
-          $8::timestamptz, $9::timestamptz, $10::text, $11::text, $12::integer, $13::text, $14::jsonb, now())
+  INSERT INTO bookings (${HOLD_COLUMNS}, updated_at)
+  VALUES (${HOLD_VALUES}, now())
   RETURNING *`;
+
+// $15 Checkout Session id, $16 its URL, $17 the payment row's id. A data-modifying CTE always runs, and the payment's
+// foreign key is checked at the end of the statement, when the hold exists.
+const INSERT_HOLD_WITH_CHECKOUT_SQL = `
+  WITH hold AS (
+    INSERT INTO bookings (${HOLD_COLUMNS}, stripe_checkout_session_id, checkout_url, updated_at)
+    VALUES (${HOLD_VALUES}, $15::text, $16::text, now())
+    RETURNING *),
+  payment AS (
+    INSERT INTO payments (id, booking_id, status, amount_minor, currency, stripe_checkout_session_id, updated_at)
+    SELECT $17::text, hold.id, 'PENDING'::"PaymentStatus", hold.price_minor, hold.currency, hold.stripe_checkout_session_id, now() FROM hold)
+  SELECT * FROM hold`;
 
 // Column name -> field name, worked out once per column (a regex replace per column per hold was 0.8% of
 // create-booking's CPU samples, bench/profile.ts). Bounded by the table's columns.

@@ -2,11 +2,15 @@ import { addMinutes, getUnixTime, max } from "date-fns";
 import type Stripe from "stripe";
 import type { Booking } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
+import { log } from "@/lib/log";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { getStripe, toAppError, withoutCallSiteStack } from "./stripe";
 
 /** What the student sees on Checkout: who, and when in the zone they booked in, not only "Intro call". */
-async function productFor(booking: Booking, knownCoachName?: string): Promise<{ name: string; description: string }> {
+/** What a Checkout Session is made from: a written hold, or one planned and about to be written (lib/booking/hold.ts). */
+export type CheckoutHold = Pick<Booking, "id" | "coachId" | "startsAt" | "endsAt" | "studentTimeZone" | "title" | "priceMinor" | "currency"> & { holdExpiresAt: Date | null };
+
+async function productFor(booking: CheckoutHold, knownCoachName?: string): Promise<{ name: string; description: string }> {
   const coachName = knownCoachName ?? (await db.coachProfile.findUnique({ where: { id: booking.coachId }, select: { user: { select: { name: true } } } }))?.user.name;
   const zone = booking.studentTimeZone;
   const when = `${formatInZone(booking.startsAt, zone)}–${formatTimeInZone(booking.endsAt, zone)} (${zone})`;
@@ -24,7 +28,7 @@ const MIN_CHECKOUT_MINUTES = 31;
  * session back instead of a second one. When the hold ends before the session would, the sweep expires the
  * session early (sweepExpiredHolds in lib/booking/release.ts).
  */
-export async function createCheckoutSession(booking: Booking, student: { email: string }, appUrl: string, coachName?: string): Promise<Stripe.Checkout.Session> {
+export async function createCheckoutSession(booking: CheckoutHold, student: { email: string }, appUrl: string, coachName?: string): Promise<Stripe.Checkout.Session> {
   const expiresAt = max([booking.holdExpiresAt ?? new Date(), addMinutes(new Date(), MIN_CHECKOUT_MINUTES)]);
   try {
     const params: Stripe.Checkout.SessionCreateParams = {
@@ -54,6 +58,21 @@ export async function createCheckoutSession(booking: Booking, student: { email: 
     return await withoutCallSiteStack(() => stripe.checkout.sessions.create(params, { idempotencyKey: `checkout:${booking.id}` }));
   } catch (error) {
     throw toAppError(error, "start the payment");
+  }
+}
+
+/**
+ * Expires a Checkout Session that no hold was written for (create-booking lost the slot, or could not write the
+ * hold). Its URL never left the server, so nobody can pay it, and Stripe would expire it by itself at its
+ * expires_at (a checkout.session.expired webhook that names no live hold changes nothing): this is tidiness, so it
+ * is a direct call whose failure is only logged, not a queued job that needs the database that may just have
+ * failed.
+ */
+export async function expireUnusedCheckout(sessionId: string): Promise<void> {
+  try {
+    await withoutCallSiteStack(() => getStripe().checkout.sessions.expire(sessionId, {}, { idempotencyKey: `expire:${sessionId}` }));
+  } catch (error) {
+    log.warn("could not expire an unused Checkout Session (it expires by itself)", { sessionId, error });
   }
 }
 

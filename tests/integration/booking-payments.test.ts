@@ -176,16 +176,23 @@ describe("hold -> Stripe Checkout -> webhook", () => {
     expect(after.payments[0].status).toBe("FAILED");
   });
 
-  it("undoes the hold when Stripe cannot create the Checkout Session", async () => {
+  it("holds nothing when Stripe cannot create the Checkout Session (the session comes before the hold)", async () => {
     const { offerings } = await createCoach();
     const student = await createStudent();
     stripe.faults.failNext(5, 500);
     const start = futureHour(11);
     await expect(createBooking(student, { offeringId: offerings[0].id, start: start.toISOString(), timeZone: "UTC" })).rejects.toMatchObject({ code: "UPSTREAM_ERROR" });
-    const rows = await db.booking.findMany({ where: { offeringId: offerings[0].id } });
-    expect(rows.map((r) => r.status)).toEqual(["CANCELLED"]);
+    expect(await db.booking.count({ where: { offeringId: offerings[0].id } })).toBe(0);
     stripe.faults.reset();
     await expect(createBooking(student, { offeringId: offerings[0].id, start: start.toISOString(), timeZone: "UTC" })).resolves.toMatchObject({ amountMinor: 5000 });
+  });
+
+  it("writes the hold with its Checkout Session and PENDING payment at once", async () => {
+    const { booking, sessionId, created } = await book(13);
+    expect(booking).toMatchObject({ status: "PENDING_PAYMENT", checkoutUrl: created.checkoutUrl });
+    expect(sessionId).toMatch(/^cs_test_/);
+    const payments = await db.payment.findMany({ where: { bookingId: booking.id } });
+    expect(payments).toEqual([expect.objectContaining({ status: "PENDING", amountMinor: 5000, currency: "eur", stripeCheckoutSessionId: sessionId })]);
   });
 
   it("records refunds and disputes reported by Stripe", async () => {

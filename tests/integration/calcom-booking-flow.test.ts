@@ -213,7 +213,11 @@ describe("slots and bookings through Cal.com", () => {
     await expect(createBooking(student, { offeringId: offerings[0].id, start: slots.slots[0].start, timeZone: "UTC" })).rejects.toMatchObject({ code: "UPSTREAM_UNAVAILABLE" });
     const rows = await db.booking.findMany({ where: { offeringId: offerings[0].id } });
     expect(rows.map((r) => r.status)).toEqual(["CANCELLED"]);
-    expect(await db.payment.count({ where: { bookingId: rows[0].id } })).toBe(0);
+    // The Checkout Session was made before the hold (lib/booking/create.ts): its payment row is FAILED with the
+    // release, and the queued expiry makes the session unpayable at Stripe.
+    expect((await db.payment.findMany({ where: { bookingId: rows[0].id } })).map((p) => p.status)).toEqual(["FAILED"]);
+    await drainJobs(JOB_HANDLERS);
+    expect(stripe.state.checkoutSessions.get(rows[0].stripeCheckoutSessionId!)!.status).toBe("expired");
   });
 
   it("declines an orphan Cal.com booking whose create answer was lost (timeout after Cal.com made it)", async () => {

@@ -51,7 +51,7 @@ describe("database round trips of the hot paths", () => {
     expect(hit.statements, hit.statements.join("\n")).toHaveLength(1);
   });
 
-  it("create-booking: one read, the insert, the cap re-check and the checkout record (the Stripe call in between)", async () => {
+  it("create-booking: one read, the hold written with its checkout and payment, the cap re-check (the Stripe call before the write)", async () => {
     const { offerings } = await createCoach();
     const student = await createStudent();
     const input = (hours: number) => ({ offeringId: offerings[0].id, start: futureHour(hours).toISOString(), timeZone: "UTC" });
@@ -60,9 +60,8 @@ describe("database round trips of the hot paths", () => {
     expect(result.checkoutUrl).toBeTruthy();
     expect(statements.map((sql) => sql.trim().split(/\s+/).slice(0, 2).join(" ")), statements.join("\n\n")).toEqual([
       "SELECT json_build_object(", // offering context + resumable hold + live-hold count (loadHoldContext)
-      "INSERT INTO", // the hold (insertHold)
+      "WITH hold", // the hold with its Checkout Session + the PENDING payment (writeHold)
       "SELECT id", // the cap re-check (withinHoldCap)
-      "WITH held", // session id on the hold + the PENDING payment (recordCheckout)
     ]);
     // Resuming the same slot's hold is the one read and nothing else.
     const resumed = await counted(() => createBooking(student, input(5)));

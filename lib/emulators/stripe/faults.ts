@@ -44,6 +44,9 @@ export class StripeEmulatorFaults {
   /** Create events (visible in `state.events` and `GET /v1/events`) but do not deliver them; they land in `dropped`. */
   dropWebhooks = false;
 
+  /** A slow Stripe: every API answer waits this long, in ms (concurrent requests overlap, as two app workers' would). */
+  apiDelayMs = 0;
+
   /** The next `n` refunds are created `pending` (Stripe: card refunds wait when the balance is short) until `settleRefund()`. */
   pendingRefunds = 0;
 
@@ -84,6 +87,7 @@ export class StripeEmulatorFaults {
   /** Clears counters and flags; held webhooks are released in order. */
   reset(): void {
     this.webhookDelayMs = 0;
+    this.apiDelayMs = 0;
     this.duplicateWebhooks = false;
     this.shuffleWebhooks = false;
     this.dropWebhooks = false;

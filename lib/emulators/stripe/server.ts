@@ -186,6 +186,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     let params: FormObject;
     try {
       const raw = await readBody(req);
+      if (faults.apiDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.apiDelayMs));
       checkApiKey(req);
       const failure = faults.takeFailure();
       if (failure !== undefined) throw apiError(failure);
