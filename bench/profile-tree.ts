@@ -1,6 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-// inclusive time per function (each sample counted once per distinct function on its stack), over the last LAST seconds
+/**
+ * `npx tsx bench/profile-tree.ts <file.cpuprofile> [function name prefix...]`: a kept profile (bench/profile.ts) as
+ * INCLUSIVE time per function (each sample counted once per distinct function on its stack), and for each prefix
+ * given, the call chains leading to it. Self time (bench/profile.ts) says where the CPU is; this says why: it is
+ * how the 17.8% "writev" of create-booking was traced to pg submitting the next queued query (the main thread
+ * losing its core to the PostgreSQL backend it wakes: docs/BENCHMARKS.md, eighth pass).
+ *
+ * Env: LAST (seconds at the end of the profile to count, default 14: the measured load, not start-up), TOP (rows).
+ */
 const [f, ...focus] = process.argv.slice(2);
 const p = JSON.parse(fs.readFileSync(f, "utf8"));
 const secs = Number(process.env.LAST ?? 14);
