@@ -12,7 +12,8 @@
  *   speed moves by 20-30% between runs minutes apart, so compare builds this way, never across two runs.
  *
  * Env: BENCH_BATCHES (default 12), BENCH_ROUNDS (A/B rounds per build, default 6), BENCH_BUILD=1 rebuilds this
- * checkout first.
+ * checkout first, BENCH_B_NODE_ARGS and BENCH_B_ENV (Node flags, "KEY=value ..." settings) for the A/B's second
+ * server only: `ab .` compares two settings of this one build.
  */
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -111,17 +112,19 @@ try {
       console.log(`t=${String(Math.round((Date.now() - t0) / 1000)).padStart(3)} s  holds ${String(next).padStart(6)}  ${line(m)}  (autovacuum/analyze: ${tables})`);
     }
   } else {
-    // BENCH_B_NODE_ARGS: Node flags for the second server only (`ab .` then compares flags on one build).
+    // BENCH_B_NODE_ARGS / BENCH_B_ENV ("KEY=value KEY2=value"): Node flags / environment for the second server only
+    // (`ab .` then compares settings on one build).
     const bArgs = (process.env.BENCH_B_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const bEnv = Object.fromEntries((process.env.BENCH_B_ENV ?? "").split(" ").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
     const builds = [
-      { name: "this checkout", dir: root, nodeArgs: [] as string[] },
-      { name: `${path.basename(path.resolve(otherBuild!))}${bArgs.length ? ` ${bArgs.join(" ")}` : ""}`.slice(0, 40), dir: path.resolve(otherBuild!), nodeArgs: bArgs },
+      { name: "this checkout", dir: root, nodeArgs: [] as string[], env: {} as Record<string, string> },
+      { name: [path.basename(path.resolve(otherBuild!)), ...bArgs, process.env.BENCH_B_ENV ?? ""].join(" ").trim().slice(0, 40), dir: path.resolve(otherBuild!), nodeArgs: bArgs, env: bEnv },
     ];
     const live: { name: string; server: ChildProcess; url: string; cookie: string }[] = [];
     for (const build of builds) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url }, build.nodeArgs, build.dir);
+      const server = await startNext(port, { ...stack.env, ...build.env, APP_URL: url, NEXTAUTH_URL: url }, build.nodeArgs, build.dir);
       servers.push(server);
       live.push({ name: build.name, server, url, cookie: await signIn(url, data.studentEmail, data.studentPassword) });
     }
