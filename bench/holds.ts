@@ -11,7 +11,7 @@
  *   lib/generated make it buildable). Alternating 10 s rounds, exact p50/p95 from every response. The host's
  *   speed moves by 20-30% between runs minutes apart, so compare builds this way, never across two runs.
  *
- * Env: BENCH_BATCHES (default 12), BENCH_ROUNDS (A/B rounds per build, default 6), BENCH_BUILD=1 rebuilds this
+ * Env: BENCH_BATCHES (default 12), BENCH_NODE_ARGS (Node flags of the batches' server, e.g. `--require <file>`), BENCH_ROUNDS (A/B rounds per build, default 6), BENCH_BUILD=1 rebuilds this
  * checkout first, BENCH_B_NODE_ARGS and BENCH_B_ENV (Node flags, "KEY=value ..." settings) for the A/B's second
  * server only: `ab .` compares two settings of this one build.
  */
@@ -98,7 +98,7 @@ try {
   if (mode === "batches") {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url });
+    const server = await startNext(port, { ...stack.env, APP_URL: url, NEXTAUTH_URL: url }, (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean));
     servers.push(server);
     const cookie = await signIn(url, data.studentEmail, data.studentPassword);
     if (process.env.BENCH_READS_FIRST === "1") await serveReads(url, data);

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { PRODUCTION_NODE_FLAGS } from "../scripts/server-node-flags";
 import type { seedBenchData } from "./seed";
 
 export const root = path.resolve(import.meta.dirname, "..");
@@ -21,7 +22,8 @@ export function ensureBuild(env: NodeJS.ProcessEnv) {
  */
 export async function startNext(port: number, env: NodeJS.ProcessEnv, nodeArgs: string[] = [], checkout = root): Promise<ChildProcess> {
   const next = checkout === root ? nextBin : path.join(checkout, "node_modules/next/dist/bin/next");
-  const server = spawn(process.execPath, [...nodeArgs, next, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: checkout, env, stdio: "ignore" });
+  // The production server's flags first (a flag in nodeArgs given again wins: V8 takes the last).
+  const server = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...nodeArgs, next, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: checkout, env, stdio: "ignore" });
   for (let i = 0; i < 240; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/bare`)).status === 200) return server;

@@ -11,6 +11,7 @@ import type { EmbeddedDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrator";
 import { loadDotEnv } from "./load-env";
 import { startLocalIntegrations } from "./local-integrations";
+import { PRODUCTION_NODE_FLAGS } from "./server-node-flags";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 loadDotEnv();
@@ -60,7 +61,8 @@ for (const line of integrations.summary) console.log(`▸ ${line}`);
 
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
 // Its own process group, so stopping us stops Next.js and the server workers it forks.
-const child = spawn(process.execPath, [nextBin, mode, "-p", String(port)], { stdio: "inherit", env: process.env, detached: true });
+const nodeFlags = mode === "start" ? PRODUCTION_NODE_FLAGS : [];
+const child = spawn(process.execPath, [...nodeFlags, nextBin, mode, "-p", String(port)], { stdio: "inherit", env: process.env, detached: true });
 
 let stopping = false;
 async function shutdown(code: number) {
