@@ -44,7 +44,7 @@ export interface CreatedBooking {
  * - Cal.com or the cap re-check fails: the hold is released in one transaction that queues the session's expiry
  *   and the Cal.com decline, so no orphan hold, payable session or orphan Cal.com booking is left behind.
  * A process killed between the session and the hold leaves only a session whose URL nobody has; it expires at
- * Stripe by itself (tests/integration/booking-payments.test.ts).
+ * Stripe by itself (tests/integration/checkout-before-hold.test.ts).
  */
 export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
