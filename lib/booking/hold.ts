@@ -37,22 +37,10 @@ export async function holdSlotWithOffering(input: HoldInput, now = new Date()): 
 }
 
 /** A hold decided but not yet written: its id, times and snapshots (what the Checkout Session is made from). */
-export interface PlannedHold {
-  id: string;
-  coachId: string;
-  studentId: string;
-  offeringId: string;
-  startsAt: Date;
-  endsAt: Date;
-  blockedFrom: Date;
-  blockedUntil: Date;
+export type PlannedHold = Pick<Booking, "id" | "coachId" | "studentId" | "offeringId" | "startsAt" | "endsAt" | "blockedFrom" | "blockedUntil" | "studentTimeZone" | "title" | "priceMinor" | "currency"> & {
   holdExpiresAt: Date;
-  studentTimeZone: string;
-  title: string;
-  priceMinor: number;
-  currency: string;
   policy: ReturnType<typeof snapshotPolicy>;
-}
+};
 
 /**
  * The hold for `input.start`, given the offering context read for it (busy time covering at least [start - buffer

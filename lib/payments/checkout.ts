@@ -6,10 +6,10 @@ import { log } from "@/lib/log";
 import { formatInZone, formatTimeInZone } from "@/lib/time/format";
 import { getStripe, toAppError, withoutCallSiteStack } from "./stripe";
 
-/** What the student sees on Checkout: who, and when in the zone they booked in, not only "Intro call". */
 /** What a Checkout Session is made from: a written hold, or one planned and about to be written (lib/booking/hold.ts). */
 export type CheckoutHold = Pick<Booking, "id" | "coachId" | "startsAt" | "endsAt" | "studentTimeZone" | "title" | "priceMinor" | "currency"> & { holdExpiresAt: Date | null };
 
+/** What the student sees on Checkout: who, and when in the zone they booked in, not only "Intro call". */
 async function productFor(booking: CheckoutHold, knownCoachName?: string): Promise<{ name: string; description: string }> {
   const coachName = knownCoachName ?? (await db.coachProfile.findUnique({ where: { id: booking.coachId }, select: { user: { select: { name: true } } } }))?.user.name;
   const zone = booking.studentTimeZone;
