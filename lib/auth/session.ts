@@ -2,20 +2,27 @@ import { redirect } from "next/navigation";
 import { hotQuery } from "@/lib/db/client";
 import { readSessionToken } from "./session-token";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { SESSION_ACCOUNT_COLUMNS, sessionUserFrom, type SessionAccountRow, type SessionClaims, type SessionUser } from "./session-account";
 
-export interface SessionUser {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  timeZone: string;
+export { SESSION_ACCOUNT_COLUMNS, sessionUserFrom, type PendingCaller, type SessionAccountRow, type SessionClaims, type SessionUser } from "./session-account";
+
+/** The session cookie's token, decrypted (no database work), or null when there is none or it does not decrypt. */
+export async function readSessionClaims(): Promise<SessionClaims | null> {
+  const token = await readSessionToken();
+  if (!token?.uid) return null;
+  return { uid: token.uid, sv: token.sv ?? 0, role: token.role ?? null };
+}
+
+/** The account row of a session, read now (null when the account is gone). */
+export async function readSessionAccount(uid: string): Promise<SessionAccountRow | null> {
+  const [account] = await hotQuery<SessionAccountRow>("coachbook_session_user", `SELECT ${SESSION_ACCOUNT_COLUMNS} FROM users WHERE id = $1`, [uid]);
+  return account ?? null;
 }
 
 /**
  * The signed-in caller of this request, or null. The session cookie's JWT names the account; ONE read of the
- * account then decides, on every request: a disabled or deleted account, or a session version newer than the
- * token's (sign-out everywhere, a role change, lib/auth/session-check.ts revokeSessions) ends the session at once,
- * and the name, email, zone and role are the current ones, not the token's.
+ * account then decides, on every request (sessionUserFrom): revocation takes effect at once, and the name, email,
+ * zone and role are the current ones, not the token's.
  *
  * This used to be next-auth's getServerSession, which in a route handler or server component runs its whole
  * session endpoint: the jwt callback re-read the account (a Prisma query) whenever the token's last check was over
@@ -23,15 +30,9 @@ export interface SessionUser {
  * cookie there), and re-encrypted a token nobody received. Same rules, one named statement (hotQuery).
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
-  const token = await readSessionToken();
-  if (!token?.uid) return null;
-  const [current] = await hotQuery<{ name: string; email: string; time_zone: string; role: Role; disabled: boolean; session_version: number }>(
-    "coachbook_session_user",
-    "SELECT name, email, time_zone, role::text AS role, disabled_at IS NOT NULL AS disabled, session_version FROM users WHERE id = $1",
-    [token.uid],
-  );
-  if (!current || current.disabled || current.session_version !== (token.sv ?? 0)) return null;
-  return { id: token.uid, name: current.name, email: current.email, role: current.role, timeZone: current.time_zone };
+  const claims = await readSessionClaims();
+  if (!claims) return null;
+  return sessionUserFrom(claims, await readSessionAccount(claims.uid));
 }
 
 /** For server components: signed-out visitors go to sign-in; a wrong role gets the 403 page. */

@@ -9,6 +9,7 @@ import { createCheckoutSession, expireUnusedCheckout } from "@/lib/payments/chec
 import { stripeConfigured } from "@/lib/payments/stripe";
 import { MAX_LIVE_HOLDS_PER_STUDENT, rateLimitsEnabled } from "@/lib/rate-limit/limits";
 import { timeZoneSchema } from "@/lib/time/zones";
+import type { PendingCaller } from "@/lib/auth/session-account";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
 import { planHold, writeHold, type HoldCheckout, type PlannedHold } from "./hold";
@@ -24,6 +25,12 @@ export const createBookingSchema = z.object({
 export type CreateBookingInput = z.infer<typeof createBookingSchema>;
 
 const ORPHAN_CHECK_DELAY_MS = 2 * 60_000;
+
+/** The student a hold is for: an admitted caller (tests, tools), or the route's caller still to be admitted. */
+interface Student {
+  id: string;
+  email: string;
+}
 
 export interface CreatedBooking {
   bookingId: string;
@@ -46,14 +53,18 @@ export interface CreatedBooking {
  * A process killed between the session and the hold leaves only a session whose URL nobody has; it expires at
  * Stripe by itself (tests/integration/checkout-before-hold.test.ts).
  */
-export async function createBooking(student: { id: string; email: string }, input: CreateBookingInput): Promise<CreatedBooking> {
+export async function createBooking(caller: Student | PendingCaller, input: CreateBookingInput): Promise<CreatedBooking> {
   const e = env();
   if (!stripeConfigured()) throw new AppError("INTEGRATION_NOT_CONFIGURED", "Payments are not set up on this server yet, so sessions cannot be booked.");
   const capped = rateLimitsEnabled(); // RATE_LIMITS=off (load tests) lifts the cap too
   const start = new Date(input.start);
   const now = new Date();
-  // One read: the offering context for the engine, the student's hold on this exact slot, their live holds.
-  const { context, resumable, liveHolds } = await loadHoldContext(input.offeringId, student.id, start, now, capped);
+  // One read: the offering context for the engine, the student's hold on this exact slot, their live holds, and
+  // their account for the session check (the route's, done here on this read's row before anything else).
+  const read = await loadHoldContext(input.offeringId, caller.id, start, now, capped);
+  const student = "admit" in caller ? await caller.admit(read ? read.account : undefined) : caller;
+  if (!read) throw offeringGone();
+  const { context, resumable, liveHolds } = read;
   // A repeated "Continue to payment" (back from Checkout, a double click, a second tab) resumes the student's own
   // hold, even at the cap and even if the offering was withdrawn since.
   if (resumable) return resumableHold([resumable], input.offeringId, start)!;

@@ -1,4 +1,5 @@
 import type { AvailabilityRules, TimeInterval } from "@/lib/availability";
+import { SESSION_ACCOUNT_COLUMNS, type SessionAccountRow } from "@/lib/auth/session-account";
 import type { Tx } from "@/lib/jobs/queue";
 import { db, hotQuery } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -136,7 +137,8 @@ export const LOAD_FOR_HOLD_SQL = `SELECT ${contextColumns(SLOT_WITH_BUFFERS)},
     CASE WHEN $8::boolean THEN (SELECT count(*)::int FROM (
       SELECT 1 FROM bookings l
       WHERE l.student_id = $6::text AND l.status = 'PENDING_PAYMENT' AND l.hold_expires_at > $2::timestamptz
-      LIMIT ${MAX_LIVE_HOLDS_PER_STUDENT}) counted) ELSE 0 END AS live_holds
+      LIMIT ${MAX_LIVE_HOLDS_PER_STUDENT}) counted) ELSE 0 END AS live_holds,
+    (SELECT row_to_json(a) FROM (SELECT ${SESSION_ACCOUNT_COLUMNS} FROM users WHERE id = $6::text) a) AS account
   ${CONTEXT_FROM}`;
 
 /**
@@ -180,15 +182,21 @@ export const offeringGone = (): AppError => new AppError("NOT_FOUND", "This offe
  * What a new hold needs, in ONE round trip (the HTTP benchmark's create-booking was five before): the offering
  * context of loadOfferingRules for `start` (rules and overrides a day each side; busy time only where it can
  * touch the slot with its buffers, so the context is for checking THIS start only), plus the student's resumable hold on
- * this exact slot and the count of their live holds (up to `countLiveHoldsUpTo`). The resumable hold is returned
- * even when the offering has since been deactivated (paying for a hold already made stays possible); `context` is
- * then null.
+ * this exact slot and the count of their live holds (up to `countLiveHoldsUpTo`), and the student's account row for
+ * the session check (lib/http/route.ts routeWithAccountRead: no statement of its own for it). The resumable hold is
+ * returned even when the offering has since been deactivated (paying for a hold already made stays possible);
+ * `context` is then null. Null when there is no such offering at all.
  */
 export async function loadHoldContext(offeringId: string, studentId: string, start: Date, now: Date, countLiveHolds: boolean) {
   const values = [offeringId, now, new Date(start.getTime() - DAY_MS), new Date(start.getTime() + DAY_MS), null, studentId, start, countLiveHolds];
-  const [row] = await hotQuery<ContextRow & { resumable: LiveHoldRow | null; live_holds: number }>("coachbook_load_for_hold", LOAD_FOR_HOLD_SQL, values);
-  if (!row) throw offeringGone();
-  return { context: row.offering.active ? toContext(row, now) : null, resumable: row.resumable ? toLiveHold(row.resumable) : null, liveHolds: row.live_holds };
+  const [row] = await hotQuery<ContextRow & { resumable: LiveHoldRow | null; live_holds: number; account: SessionAccountRow | null }>("coachbook_load_for_hold", LOAD_FOR_HOLD_SQL, values);
+  if (!row) return null;
+  return {
+    context: row.offering.active ? toContext(row, now) : null,
+    resumable: row.resumable ? toLiveHold(row.resumable) : null,
+    liveHolds: row.live_holds,
+    account: row.account,
+  };
 }
 
 export type OfferingContext = ReturnType<typeof toContext>;

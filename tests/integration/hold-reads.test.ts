@@ -117,7 +117,7 @@ describe("a new hold's busy time", () => {
     // The 10:00 session, and others the same day that cannot touch an 08:00-12:00 slot: not read for it.
     await db.booking.createMany({ data: [row(ten), row(at(15)), row(at(20)), row(at(-8))] });
 
-    const busyFor = async (hour: number) => (await loadHoldContext(offerings[0].id, holder.id, at(hour), new Date(), false)).context!.rules.busy.map((b) => [b.start.getTime(), b.end.getTime()]);
+    const busyFor = async (hour: number) => (await loadHoldContext(offerings[0].id, holder.id, at(hour), new Date(), false))!.context!.rules.busy.map((b) => [b.start.getTime(), b.end.getTime()]);
     const sessionBlocked = [at(9.5).getTime(), at(11.25).getTime()];
     expect(await busyFor(11.75)).toEqual([]); // needs [11:15, 13:00): starts where the blocked time ends
     expect(await busyFor(11.5)).toEqual([sessionBlocked]); // needs [11:00, 12:45)

@@ -1,9 +1,15 @@
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// First: it replaces next/headers' cookies() before any module binds it (the route test below sends a real cookie).
+import { useRequestHeaders } from "../support/next-headers-mock";
+import { signIn } from "../support/sign-in";
 import { createBooking } from "@/lib/booking/create";
 import { resetSlotAnswers, slotAnswer, slotAnswerStats } from "@/lib/booking/slot-answers";
 import { findSlotStarts } from "@/lib/booking/slots";
 import { useEmulators } from "../support/emulators";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
+import { POST as createBookingRoute } from "@/app/api/calcom/create-booking/route";
+import { createAccount } from "@/lib/accounts/service";
 import { startWireCounter, type WireCounter } from "../support/wire-counter";
 
 /**
@@ -67,5 +73,34 @@ describe("database round trips of the hot paths", () => {
     const resumed = await counted(() => createBooking(student, input(5)));
     expect(resumed.result.bookingId).toBe(result.bookingId);
     expect(resumed.statements, resumed.statements.join("\n\n")).toHaveLength(1);
+  });
+
+  it("create-booking through its route, signed in: the account check rides on the read (two statements as the load test runs it)", async () => {
+    const { offerings } = await createCoach();
+    const account = await createAccount({ role: "STUDENT", name: "Rowan Route", email: "rowan.route@example.com", password: "long-enough-pw", timeZone: "UTC" });
+    const cookie = await signIn(account.email, "long-enough-pw");
+    const book = async (hours: number) => {
+      const req = new NextRequest("http://localhost/api/calcom/create-booking", {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie },
+        body: JSON.stringify({ offeringId: offerings[0].id, start: futureHour(hours).toISOString(), timeZone: "UTC" }),
+      });
+      useRequestHeaders(req.headers);
+      const response = await createBookingRoute(req, { params: Promise.resolve({}) } as { params: Promise<never> });
+      expect(response.status).toBe(201);
+    };
+    const limits = process.env.RATE_LIMITS;
+    process.env.RATE_LIMITS = "off"; // the benchmark's setting: no rate-limit counters, no hold cap
+    try {
+      await book(3);
+      const { statements } = await counted(() => book(5));
+      expect(statements.map((sql) => sql.trim().split(/\s+/).slice(0, 2).join(" ")), statements.join("\n\n")).toEqual([
+        "SELECT json_build_object(", // offering context + resumable hold + the student's account for the session check
+        "WITH hold", // the hold with its Checkout Session + the PENDING payment
+      ]);
+      expect(statements[0]).toContain("FROM users WHERE id = $6::text");
+    } finally {
+      process.env.RATE_LIMITS = limits;
+    }
   });
 });

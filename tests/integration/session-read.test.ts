@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { useRequestHeaders } from "../support/next-headers-mock";
-import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
+import { signIn } from "../support/sign-in";
 import { GET as me } from "@/app/api/me/route";
 import { createAccount } from "@/lib/accounts/service";
 import { getSessionUser } from "@/lib/auth/session";
@@ -12,23 +12,6 @@ import { db } from "@/lib/db/client";
  * getSessionUser reads next-auth's session cookie itself and checks the account once per request
  * (lib/auth/session.ts): with a real credentials sign-in, every way a session must end ends it at once.
  */
-async function signIn(email: string, password: string): Promise<string> {
-  const csrfReq = new NextRequest("http://localhost/api/auth/csrf");
-  useRequestHeaders(csrfReq.headers);
-  const csrf = await authGet(csrfReq, { params: Promise.resolve({ nextauth: ["csrf"] }) });
-  const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const req = new NextRequest("http://localhost/api/auth/callback/credentials", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({ csrfToken: (await csrf.json()).csrfToken, email, password, json: "true" }).toString(),
-  });
-  useRequestHeaders(req.headers);
-  const response = await authPost(req, { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) });
-  const session = response.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
-  if (!session) throw new Error("no session cookie");
-  return session.split(";")[0];
-}
-
 const as = (headers: Record<string, string>) => useRequestHeaders(new Headers(headers));
 
 describe("the session read", () => {

@@ -9,7 +9,18 @@ export const caller: { current: SessionUser | null } = { current: null };
 
 vi.mock("@/lib/auth/session", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/lib/auth/session")>();
-  return { ...original, getSessionUser: async () => caller.current };
+  return {
+    ...original,
+    getSessionUser: async () => caller.current,
+    // routeWithAccountRead (create-booking): the caller's token as if freshly issued (its session version is the
+    // account's current one); the account itself is then read and judged for real by the handler's read.
+    readSessionClaims: async () => {
+      if (!caller.current) return null;
+      const { db } = await import("@/lib/db/client");
+      const account = await db.user.findUnique({ where: { id: caller.current.id }, select: { sessionVersion: true } });
+      return { uid: caller.current.id, role: caller.current.role, sv: account?.sessionVersion ?? 0 };
+    },
+  };
 });
 
 export function actAs(user: SessionUser | null) {
