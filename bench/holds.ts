@@ -79,21 +79,23 @@ try {
   /** One measured run with every response's latency, and what it cost the server's main thread and PostgreSQL. */
   async function measure(server: ChildProcess, options: autocannon.Options) {
     const latencies: number[] = [];
-    const [main0, pg0, t0] = [mainThread(server.pid!), postgresTicks(), performance.now()];
+    const [main0, pg0, t0, self0, loop0] = [mainThread(server.pid!), postgresTicks(), performance.now(), process.cpuUsage(), performance.eventLoopUtilization()];
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       autocannon(options, (error, r) => (error ? reject(error) : resolve(r))).on("response", (_c, _s, _b, ms) => latencies.push(ms));
     });
-    const [main1, pg1, wallMs] = [mainThread(server.pid!), postgresTicks(), performance.now() - t0];
+    const [main1, pg1, wallMs, self1, loop] = [mainThread(server.pid!), postgresTicks(), performance.now() - t0, process.cpuUsage(self0), performance.eventLoopUtilization(loop0)];
     latencies.sort((a, b) => a - b);
     const at = (q: number) => Math.round(latencies[Math.ceil(q * latencies.length) - 1] ?? NaN);
     const n = Math.max(1, result.requests.total);
     return {
       rps: result.requests.average, p50: at(0.5), p95: at(0.95), p99: at(0.99), failed: result.non2xx + result.errors,
       mainMsPerHold: (main1[0] - main0[0]) / 1e6 / n, mainWaiting: (main1[1] - main0[1]) / 1e6 / wallMs, pgMsPerHold: ((pg1 - pg0) * 10) / n,
+      // This process: the load generator and the Stripe emulator share its event loop (and the two cores).
+      selfMsPerHold: (self1.user + self1.system) / 1000 / n, selfLoopBusy: loop.utilization,
     };
   }
   const line = (m: Awaited<ReturnType<typeof measure>>) =>
-    `${m.rps.toFixed(0).padStart(4)} req/s  p50 ${m.p50} p95 ${m.p95} p99 ${m.p99} ms  main thread ${m.mainMsPerHold.toFixed(2)} ms/hold, waiting ${m.mainWaiting.toFixed(2)}  PostgreSQL ${m.pgMsPerHold.toFixed(2)} ms/hold${m.failed ? `  ${m.failed} failed` : ""}`;
+    `${m.rps.toFixed(0).padStart(4)} req/s  p50 ${m.p50} p95 ${m.p95} p99 ${m.p99} ms  main thread ${m.mainMsPerHold.toFixed(2)} ms/hold, waiting ${m.mainWaiting.toFixed(2)}  PostgreSQL ${m.pgMsPerHold.toFixed(2)} ms/hold  load+emulator ${m.selfMsPerHold.toFixed(2)} ms/hold, loop busy ${m.selfLoopBusy.toFixed(2)}${m.failed ? `  ${m.failed} failed` : ""}`;
 
   if (mode === "batches") {
     const port = await freePort();
