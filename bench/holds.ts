@@ -19,6 +19,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
+import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createPrismaClient } from "@/lib/db/client";
 import { freePort } from "@/lib/db/embedded-postgres";
