@@ -1,14 +1,14 @@
 import { redirect } from "next/navigation";
 import { hotQuery } from "@/lib/db/client";
-import { readSessionToken } from "./session-token";
+import { readSessionToken, type CookieSource } from "./session-token";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { SESSION_ACCOUNT_COLUMNS, sessionUserFrom, type SessionAccountRow, type SessionClaims, type SessionUser } from "./session-account";
 
 export { SESSION_ACCOUNT_COLUMNS, sessionUserFrom, type PendingCaller, type SessionAccountRow, type SessionClaims, type SessionUser } from "./session-account";
 
 /** The session cookie's token, decrypted (no database work), or null when there is none or it does not decrypt. */
-export async function readSessionClaims(): Promise<SessionClaims | null> {
-  const token = await readSessionToken();
+export async function readSessionClaims(requestCookies?: CookieSource): Promise<SessionClaims | null> {
+  const token = await readSessionToken(requestCookies);
   if (!token?.uid) return null;
   return { uid: token.uid, sv: token.sv ?? 0, role: token.role ?? null };
 }
@@ -28,9 +28,10 @@ export async function readSessionAccount(uid: string): Promise<SessionAccountRow
  * session endpoint: the jwt callback re-read the account (a Prisma query) whenever the token's last check was over
  * 30 s old, which is every request once a session is a minute old (getServerSession cannot write the refreshed
  * cookie there), and re-encrypted a token nobody received. Same rules, one named statement (hotQuery).
+ * `requestCookies`: a route handler's request cookies (lib/http/route.ts); pages leave it out (next/headers).
  */
-export async function getSessionUser(): Promise<SessionUser | null> {
-  const claims = await readSessionClaims();
+export async function getSessionUser(requestCookies?: CookieSource): Promise<SessionUser | null> {
+  const claims = await readSessionClaims(requestCookies);
   if (!claims) return null;
   return sessionUserFrom(claims, await readSessionAccount(claims.uid));
 }

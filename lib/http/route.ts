@@ -51,7 +51,7 @@ export function route<P>(access: Access, handler: Handler<P, any>, options: Rout
   return (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> =>
     withRequest(req, async () => {
       assertSameOrigin(req);
-      const user = access === "anonymous" ? null : await getSessionUser();
+      const user = access === "anonymous" ? null : await getSessionUser(req.cookies);
       if (access !== "public" && access !== "anonymous") {
         if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
         const allowed = access === "signed-in" ? null : Array.isArray(access) ? access : [access];
@@ -87,7 +87,7 @@ export function routeWithAccountRead<P = Record<string, string>>(
   return (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> =>
     withRequest(req, async () => {
       assertSameOrigin(req);
-      const claims = await readSessionClaims();
+      const claims = await readSessionClaims(req.cookies);
       if (!claims) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
       if (options.rateLimit) await applyRouteLimit(options.rateLimit, req, null);
       let admitted: SessionUser | null = null;

@@ -32,8 +32,9 @@ async function signedIn(role: "STUDENT" | "COACH") {
 }
 
 async function post(cookie: string | null, body: unknown) {
+  // The cookie travels on the request only: route handlers read it from there (req.cookies), not next/headers.
+  useRequestHeaders(new Headers());
   const req = jsonRequest("/api/calcom/create-booking", body, cookie ? { cookie } : {});
-  useRequestHeaders(req.headers);
   const response = await createBookingRoute(req, noParams);
   return { status: response.status, body: await response.json() };
 }
@@ -111,7 +112,6 @@ describe("routeWithAccountRead", () => {
     const { cookie } = await signedIn("STUDENT");
     const forgetful = routeWithAccountRead("STUDENT", async () => NextResponse.json({ secret: "not for you" }));
     const req = jsonRequest("/api/x", { a: 1 }, { cookie });
-    useRequestHeaders(req.headers);
     const response = await forgetful(req, noParams);
     expect(response.status).toBe(500);
     expect(JSON.stringify(await response.json())).not.toContain("not for you");
@@ -128,7 +128,6 @@ describe("routeWithAccountRead", () => {
       throw new AppError("CONFLICT", "Taken.");
     });
     const req = jsonRequest("/api/x", { a: 1 }, { cookie });
-    useRequestHeaders(req.headers);
     const response = await handler(req, noParams);
     expect(response.status).toBe(409);
     expect(admissions).toBe(1);
