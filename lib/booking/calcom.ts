@@ -24,7 +24,10 @@ async function eventTypeFor(booking: Pick<Booking, "offeringId" | "coachId">): P
   return offering?.calcomEventTypeId ?? null;
 }
 
-async function createRemote(booking: Booking, eventTypeId: number): Promise<CalcomBooking> {
+/** What a Cal.com booking is made from (a fresh hold as planned, or a booking read back). */
+type HoldToMirror = Pick<Booking, "id" | "coachId" | "studentId" | "offeringId" | "startsAt" | "studentTimeZone">;
+
+async function createRemote(booking: HoldToMirror, eventTypeId: number): Promise<CalcomBooking> {
   const student = await db.user.findUniqueOrThrow({ where: { id: booking.studentId }, select: { name: true, email: true } });
   const api = await coachApi(booking.coachId);
   return api.bookings.create({
@@ -39,7 +42,7 @@ async function createRemote(booking: Booking, eventTypeId: number): Promise<Calc
  * Creates the pending Cal.com booking of a fresh hold; returns its uid, or null for a coach not on Cal.com.
  * `knownEventTypeId`: the offering's event type when the caller read the offering in this request (no second read).
  */
-export async function createPendingCalcomBooking(booking: Booking, knownEventTypeId?: number | null): Promise<string | null> {
+export async function createPendingCalcomBooking(booking: HoldToMirror, knownEventTypeId?: number | null): Promise<string | null> {
   const eventTypeId = knownEventTypeId === undefined ? await eventTypeFor(booking) : calcomConfigured() ? knownEventTypeId : null;
   if (!eventTypeId) return null;
   const remote = await createRemote(booking, eventTypeId);

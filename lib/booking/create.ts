@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { db, hotQuery } from "@/lib/db/client";
-import type { Booking } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { instantSchema } from "@/lib/http/input";
@@ -12,7 +11,7 @@ import { timeZoneSchema } from "@/lib/time/zones";
 import type { PendingCaller } from "@/lib/auth/session-account";
 import { calendarRefusal } from "@/lib/calcom/refusal";
 import { createPendingCalcomBooking } from "./calcom";
-import { planHold, writeHold, type HoldCheckout, type PlannedHold } from "./hold";
+import { planHold, writeHoldWithCheckout, type HoldCheckout, type PlannedHold } from "./hold";
 import { resumableHold } from "./live-holds";
 import { loadHoldContext, offeringGone } from "./rules";
 import { releaseHold } from "./release";
@@ -74,13 +73,13 @@ export async function createBooking(caller: Student | PendingCaller, input: Crea
   const { offering, coach } = context;
   const plan = planHold(context, { studentId: student.id, offeringId: input.offeringId, start, studentTimeZone: input.timeZone, holdMinutes: e.HOLD_MINUTES }, now);
   const checkout = await startCheckout(plan, student, e.APP_URL, coach.name);
-  let hold: Booking;
   try {
-    hold = await writeHold(plan, checkout);
+    await writeHoldWithCheckout(plan, checkout);
   } catch (error) {
     await expireUnusedCheckout(checkout.sessionId);
     throw error;
   }
+  const hold = plan; // written as planned
   const undo = async (reason: string, calcomDelayMs = 0) => {
     await db.$transaction((tx) => releaseHold(tx, hold.id, "CANCELLED", reason, { expireCheckout: true, calcomDelayMs, cause: reason })).catch((error) =>
       log.error("could not release a failed hold", { bookingId: hold.id, error }),

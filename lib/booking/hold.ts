@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { addMinutes } from "date-fns";
 import { blockedRange, isSlotBookable } from "@/lib/availability";
-import { db, hotQuery } from "@/lib/db/client";
+import { db, hotCount, hotQuery } from "@/lib/db/client";
 import { isExclusionViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import type { Booking } from "@/lib/generated/prisma/client";
@@ -71,9 +71,7 @@ export interface HoldCheckout {
 
 /**
  * Writes a planned hold in ONE statement; the `bookings_no_overlap` exclusion constraint refuses it (SLOT_TAKEN) if
- * another live booking got the time first. With `checkout`, the same statement records the Checkout Session on the
- * hold and inserts its PENDING payment row (a single statement is atomic: no hold without its payment row, and no
- * later UPDATE of the new row; docs/BENCHMARKS.md, eighth pass).
+ * another live booking got the time first.
  *
  * A named statement on the pool rather than Prisma's `booking.create` (about 0.7 ms less CPU on create-booking's
  * hot path, docs/BENCHMARKS.md). It sets what Prisma would set on its side: the ids (UUIDs, as the other raw
@@ -81,18 +79,36 @@ export interface HoldCheckout {
  * RETURNING * and is given Prisma's field names (snake_case to camelCase, the schema's @map convention), so it is
  * the same Booking that `db.booking.findUnique` would return (tests/integration/booking-hold.test.ts checks that).
  */
-export async function writeHold(plan: PlannedHold, checkout?: HoldCheckout): Promise<Booking> {
-  const values = [
-    plan.id, plan.coachId, plan.studentId, plan.offeringId, plan.startsAt, plan.endsAt, plan.blockedFrom, plan.blockedUntil,
-    plan.holdExpiresAt, plan.studentTimeZone, plan.title, plan.priceMinor, plan.currency, JSON.stringify(plan.policy),
-  ];
+export async function writeHold(plan: PlannedHold): Promise<Booking> {
+  const [row] = await refusedIfTaken(hotQuery<Record<string, unknown>>("coachbook_insert_hold", INSERT_HOLD_SQL, holdValues(plan)));
+  if (!row) throw slotTaken();
+  return camelCaseRow<Booking>(row);
+}
+
+/**
+ * create-booking's write: the planned hold, the Checkout Session recorded on it and its PENDING payment row, in ONE
+ * statement (atomic: no hold without its payment row, and no later UPDATE of the new row; docs/BENCHMARKS.md,
+ * eighth pass). Nothing comes back: the caller has the plan, and a statement without a result has no row
+ * description to turn into parsers and no 38-column row to parse on every hold (ninth pass). The exclusion
+ * constraint refuses it as writeHold's does (SLOT_TAKEN).
+ */
+export async function writeHoldWithCheckout(plan: PlannedHold, checkout: HoldCheckout): Promise<void> {
+  const inserted = await refusedIfTaken(hotCount("coachbook_insert_hold_with_checkout", INSERT_HOLD_WITH_CHECKOUT_SQL, [...holdValues(plan), checkout.sessionId, checkout.url, randomUUID()]));
+  if (inserted !== 1) throw slotTaken();
+}
+
+const slotTaken = () => new AppError("SLOT_TAKEN", "Someone just took this slot. Please pick another time.");
+
+const holdValues = (plan: PlannedHold) => [
+  plan.id, plan.coachId, plan.studentId, plan.offeringId, plan.startsAt, plan.endsAt, plan.blockedFrom, plan.blockedUntil,
+  plan.holdExpiresAt, plan.studentTimeZone, plan.title, plan.priceMinor, plan.currency, JSON.stringify(plan.policy),
+];
+
+async function refusedIfTaken<T>(write: Promise<T>): Promise<T> {
   try {
-    const [row] = checkout
-      ? await hotQuery<Record<string, unknown>>("coachbook_insert_hold_with_checkout", INSERT_HOLD_WITH_CHECKOUT_SQL, [...values, checkout.sessionId, checkout.url, randomUUID()])
-      : await hotQuery<Record<string, unknown>>("coachbook_insert_hold", INSERT_HOLD_SQL, values);
-    return camelCaseRow<Booking>(row);
+    return await write;
   } catch (error) {
-    if (isExclusionViolation(error)) throw new AppError("SLOT_TAKEN", "Someone just took this slot. Please pick another time.");
+    if (isExclusionViolation(error)) throw slotTaken();
     throw error;
   }
 }
@@ -102,6 +118,13 @@ export async function insertHold(context: Pick<OfferingContext, "offering" | "co
   return writeHold(planHold(context, input, now));
 }
 
+// ON CONFLICT DO NOTHING: a hold that collides with a live booking (the bookings_no_overlap exclusion constraint,
+// or any unique index) is simply not inserted, and the caller sees no row: SLOT_TAKEN. A plain INSERT also refuses
+// it, but two plain INSERTs of overlapping holds at the same moment can each wait for the other's uncommitted row,
+// and PostgreSQL then aborts one with "deadlock detected" (40P01) after deadlock_timeout (1 s): 5 of 500 racing
+// attempts did so, and reached the student as a 500. ON CONFLICT's speculative insertion never waits in a cycle
+// (the PostgreSQL manual, INSERT: "ON CONFLICT DO NOTHING ... exclusion constraints" are supported arbiters;
+// tests/integration/booking-hold.test.ts races 50 students on one slot, 10 times).
 const HOLD_COLUMNS = `id, coach_id, student_id, offering_id, status, starts_at, ends_at, blocked_from, blocked_until,
                         hold_expires_at, student_time_zone, title, price_minor, currency, policy`;
 const HOLD_VALUES = `$1::text, $2::text, $3::text, $4::text, 'PENDING_PAYMENT'::"BookingStatus", $5::timestamptz, $6::timestamptz, $7::timestamptz,
@@ -110,19 +133,19 @@ const HOLD_VALUES = `$1::text, $2::text, $3::text, $4::text, 'PENDING_PAYMENT'::
 const INSERT_HOLD_SQL = `
   INSERT INTO bookings (${HOLD_COLUMNS}, updated_at)
   VALUES (${HOLD_VALUES}, now())
+  ON CONFLICT DO NOTHING
   RETURNING *`;
 
-// $15 Checkout Session id, $16 its URL, $17 the payment row's id. A data-modifying CTE always runs, and the payment's
-// foreign key is checked at the end of the statement, when the hold exists.
+// $15 Checkout Session id, $16 its URL, $17 the payment row's id. The payment is inserted from the hold's RETURNING
+// inside the statement, so it exists exactly when the hold does; the statement itself returns no rows.
 const INSERT_HOLD_WITH_CHECKOUT_SQL = `
   WITH hold AS (
     INSERT INTO bookings (${HOLD_COLUMNS}, stripe_checkout_session_id, checkout_url, updated_at)
     VALUES (${HOLD_VALUES}, $15::text, $16::text, now())
-    RETURNING *),
-  payment AS (
-    INSERT INTO payments (id, booking_id, status, amount_minor, currency, stripe_checkout_session_id, updated_at)
-    SELECT $17::text, hold.id, 'PENDING'::"PaymentStatus", hold.price_minor, hold.currency, hold.stripe_checkout_session_id, now() FROM hold)
-  SELECT * FROM hold`;
+    ON CONFLICT DO NOTHING
+    RETURNING id, price_minor, currency, stripe_checkout_session_id)
+  INSERT INTO payments (id, booking_id, status, amount_minor, currency, stripe_checkout_session_id, updated_at)
+  SELECT $17::text, hold.id, 'PENDING'::"PaymentStatus", hold.price_minor, hold.currency, hold.stripe_checkout_session_id, now() FROM hold`;
 
 // Column name -> field name, worked out once per column (a regex replace per column per hold was 0.8% of
 // create-booking's CPU samples, bench/profile.ts). Bounded by the table's columns.

@@ -79,11 +79,19 @@ export const preparedStatements = () => process.env.DATABASE_PREPARED_STATEMENTS
  * Outside any transaction only: a statement that must see or join a transaction goes through its client.
  */
 export async function hotQuery<Row extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<Row[]> {
+  return (await hotStatement<Row>(name, text, values)).rows;
+}
+
+/** hotQuery for a statement that returns no rows: how many rows it wrote. */
+export async function hotCount(name: string, text: string, values: unknown[]): Promise<number> {
+  return (await hotStatement(name, text, values)).rowCount ?? 0;
+}
+
+function hotStatement<Row extends pg.QueryResultRow>(name: string, text: string, values: unknown[]) {
   // Instants go as ISO strings: pg's own Date formatting (local time and offset, by hand) was about 50 us of a
   // create-booking's CPU (bench/profile.ts). The same instant either way; every timestamp column is timestamptz.
   const params = values.map((value) => (value instanceof Date ? value.toISOString() : value));
-  const result = await getPool().query<Row>(preparedStatements() ? { name, text, values: params } : { text, values: params });
-  return result.rows;
+  return getPool().query<Row>(preparedStatements() ? { name, text, values: params } : { text, values: params });
 }
 
 /** Lazily bound so importing a module never opens a connection. */

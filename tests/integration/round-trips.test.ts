@@ -66,7 +66,7 @@ describe("database round trips of the hot paths", () => {
     expect(result.checkoutUrl).toBeTruthy();
     expect(statements.map((sql) => sql.trim().split(/\s+/).slice(0, 2).join(" ")), statements.join("\n\n")).toEqual([
       "SELECT json_build_object(", // offering context + resumable hold + live-hold count (loadHoldContext)
-      "WITH hold", // the hold with its Checkout Session + the PENDING payment (writeHold)
+      "WITH hold", // the hold with its Checkout Session + the PENDING payment (writeHoldWithCheckout)
       "SELECT id", // the cap re-check (withinHoldCap)
     ]);
     // Resuming the same slot's hold is the one read and nothing else.
