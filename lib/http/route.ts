@@ -188,6 +188,10 @@ const DB_INPUT_ERRORS: Record<string, AppError> = {
   "22001": new AppError("VALIDATION", "A value in the request is too long."),
   "22P02": new AppError("VALIDATION", "A value in the request is malformed."),
   "23505": new AppError("CONFLICT", "This was just changed by another request. Please try again."),
+  // Two transactions waiting on each other (PostgreSQL aborted this one, so nothing of it was written): racing
+  // writes to the exclusion constraint can do that (lib/booking/hold.ts). The other request won; trying again is safe.
+  "40P01": new AppError("CONFLICT", "This was just changed by another request. Please try again."),
+  "40001": new AppError("CONFLICT", "This was just changed by another request. Please try again."),
 };
 
 /**

@@ -74,6 +74,14 @@ describe("errorResponse when the database is unreachable", () => {
     expect(JSON.stringify(lines[0].error)).toMatch(/stack/);
   });
 
+  it("a deadlock or serialization failure PostgreSQL resolved by aborting this request is a 409 to try again, not a 500", async () => {
+    for (const code of ["40P01", "40001"]) {
+      const response = errorResponse(withCode("deadlock detected", code, { severity: "ERROR" }));
+      expect(response.status).toBe(409);
+      expect(await response.json()).toEqual({ error: { code: "CONFLICT", message: expect.stringMatching(/try again/) } });
+    }
+  });
+
   it("anything else unexpected stays a 500 without Retry-After", async () => {
     const { result: response } = captureLogs(() => errorResponse(new Error("boom")));
     expect(response.status).toBe(500);
