@@ -19,7 +19,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import pg from "pg";
 import { createPrismaClient } from "@/lib/db/client";
 import { freePort } from "@/lib/db/embedded-postgres";
@@ -80,11 +80,14 @@ try {
   /** One measured run with every response's latency, and what it cost the server's main thread and PostgreSQL. */
   async function measure(server: ChildProcess, options: autocannon.Options) {
     const latencies: number[] = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const [main0, pg0, t0, self0, loop0] = [mainThread(server.pid!), postgresTicks(), performance.now(), process.cpuUsage(), performance.eventLoopUtilization()];
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       autocannon(options, (error, r) => (error ? reject(error) : resolve(r))).on("response", (_c, _s, _b, ms) => latencies.push(ms));
     });
     const [main1, pg1, wallMs, self1, loop] = [mainThread(server.pid!), postgresTicks(), performance.now() - t0, process.cpuUsage(self0), performance.eventLoopUtilization(loop0)];
+    loopDelay.disable();
     latencies.sort((a, b) => a - b);
     const at = (q: number) => Math.round(latencies[Math.ceil(q * latencies.length) - 1] ?? NaN);
     const n = Math.max(1, result.requests.total);
@@ -93,10 +96,11 @@ try {
       mainMsPerHold: (main1[0] - main0[0]) / 1e6 / n, mainWaiting: (main1[1] - main0[1]) / 1e6 / wallMs, pgMsPerHold: ((pg1 - pg0) * 10) / n,
       // This process: the load generator and the Stripe emulator share its event loop (and the two cores).
       selfMsPerHold: (self1.user + self1.system) / 1000 / n, selfLoopBusy: loop.utilization,
+      selfLoopDelayP50: loopDelay.percentile(50) / 1e6, selfLoopDelayP99: loopDelay.percentile(99) / 1e6,
     };
   }
   const line = (m: Awaited<ReturnType<typeof measure>>) =>
-    `${m.rps.toFixed(0).padStart(4)} req/s  p50 ${m.p50} p95 ${m.p95} p99 ${m.p99} ms  main thread ${m.mainMsPerHold.toFixed(2)} ms/hold, waiting ${m.mainWaiting.toFixed(2)}  PostgreSQL ${m.pgMsPerHold.toFixed(2)} ms/hold  load+emulator ${m.selfMsPerHold.toFixed(2)} ms/hold, loop busy ${m.selfLoopBusy.toFixed(2)}${m.failed ? `  ${m.failed} failed` : ""}`;
+    `${m.rps.toFixed(0).padStart(4)} req/s  p50 ${m.p50} p95 ${m.p95} p99 ${m.p99} ms  main thread ${m.mainMsPerHold.toFixed(2)} ms/hold, waiting ${m.mainWaiting.toFixed(2)}  PostgreSQL ${m.pgMsPerHold.toFixed(2)} ms/hold  load+emulator ${m.selfMsPerHold.toFixed(2)} ms/hold, loop busy ${m.selfLoopBusy.toFixed(2)}, delay p50/p99 ${m.selfLoopDelayP50.toFixed(0)}/${m.selfLoopDelayP99.toFixed(0)} ms${m.failed ? `  ${m.failed} failed` : ""}`;
 
   if (mode === "batches") {
     const port = await freePort();
