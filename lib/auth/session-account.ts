@@ -46,8 +46,8 @@ export function sessionUserFrom(claims: SessionClaims, account: SessionAccountRo
 /**
  * A caller whose session token is valid but whose account is not read yet: the handler's own first read carries
  * the account row (SESSION_ACCOUNT_COLUMNS for `id`) and hands it to `admit`, which applies exactly what route()
- * (lib/http/route.ts) applies before a handler: the session rule (lib/auth/session.ts sessionUserFrom: 401), the role (403) and the
- * route's per-account rate limit (429). Until `admit` returns, `id` is only a claim: use it to read, nothing else.
+ * (lib/http/route.ts) applies before a handler: the session rule (sessionUserFrom: 401), the role (403) and the
+ * route's rate limits (429). Until `admit` returns, `id` is only a claim: use it to read, nothing else.
  */
 export interface PendingCaller {
   readonly id: string;

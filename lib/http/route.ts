@@ -68,10 +68,10 @@ export function route<P>(access: Access, handler: Handler<P, any>, options: Rout
 /**
  * route() for a hot write whose handler reads before it writes (create-booking): the account read rides on the
  * handler's first statement instead of being a statement of its own, one database round trip less per request
- * (docs/BENCHMARKS.md, ninth pass). Before the handler: same origin, a decryptable session token (else 401) and
- * the per-address rate limit. The handler calls `caller.admit` with the account row its first read carried, before
- * it writes or answers anything that depends on the caller; admit applies the session rule (401), the role (403)
- * and the per-account rate limit (429), as route() does before a handler.
+ * (docs/BENCHMARKS.md, ninth pass). Before the handler: same origin and a decryptable session token (else 401).
+ * The handler calls `caller.admit` with the account row its first read carried, before it writes or answers
+ * anything that depends on the caller; admit applies what route() applies before a handler, in its order: the
+ * session rule (401), the role (403), the route's rate limits (429, per account then per address).
  *
  * The answers are route()'s, in the same precedence: if the handler fails before admitting (a malformed body, an
  * unknown offering), the caller is admitted here (one account read, on error paths only) and a 401/403/429 wins
@@ -89,7 +89,6 @@ export function routeWithAccountRead<P = Record<string, string>>(
       assertSameOrigin(req);
       const claims = await readSessionClaims(req.cookies);
       if (!claims) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
-      if (options.rateLimit) await applyRouteLimit(options.rateLimit, req, null);
       let admitted: SessionUser | null = null;
       let admitTried = false;
       const caller: PendingCaller = {
@@ -100,7 +99,7 @@ export function routeWithAccountRead<P = Record<string, string>>(
           const user = sessionUserFrom(claims, account === undefined ? await readSessionAccount(claims.uid) : account);
           if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
           if (!allowed.includes(user.role)) throw new AppError("FORBIDDEN", "Your account cannot do this.");
-          if (options.rateLimit) await applyAccountLimit(options.rateLimit, user);
+          if (options.rateLimit) await applyRouteLimit(options.rateLimit, req, user);
           admitted = user;
           return user;
         },
@@ -146,15 +145,10 @@ export async function withRequest(req: Request, work: () => Promise<Response>): 
 }
 
 async function applyRouteLimit(name: RouteLimit, req: Request, user: SessionUser | null) {
-  if (user) await applyAccountLimit(name, user);
   const limit = ROUTE_LIMITS[name];
+  if (limit.perAccount && user) await consume(limit.perAccount, `user:${user.id}`, limit.message);
   const address = clientAddress(req.headers);
   if (limit.perAddress && address) await consume(limit.perAddress, `ip:${address}`, limit.message);
-}
-
-async function applyAccountLimit(name: RouteLimit, user: SessionUser) {
-  const limit = ROUTE_LIMITS[name];
-  if (limit.perAccount) await consume(limit.perAccount, `user:${user.id}`, limit.message);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
