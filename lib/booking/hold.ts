@@ -125,8 +125,8 @@ export async function insertHold(context: Pick<OfferingContext, "offering" | "co
 // attempts did so, and reached the student as a 500. ON CONFLICT without a target takes every unique index and
 // exclusion constraint as its arbiter, and its speculative insertion pre-checks for a conflicting row and, when one
 // was inserted concurrently, deletes its own and tries again instead of waiting on it (postgres/postgres commit
-// 168d5805, "Add support for INSERT ... ON CONFLICT DO NOTHING/UPDATE"): 0 deadlocks in the same probe
-// (tests/integration/booking-hold.test.ts races 50 students on one slot, 5 times).
+// 168d5805, "Add support for INSERT ... ON CONFLICT DO NOTHING/UPDATE"): 0 deadlocks in the same probe. The
+// interleaving is forced in tests/support/holds.ts writeAroundAWaitingHold (booking-hold and checkout-before-hold).
 const HOLD_COLUMNS = `id, coach_id, student_id, offering_id, status, starts_at, ends_at, blocked_from, blocked_until,
                         hold_expires_at, student_time_zone, title, price_minor, currency, policy`;
 const HOLD_VALUES = `$1::text, $2::text, $3::text, $4::text, 'PENDING_PAYMENT'::"BookingStatus", $5::timestamptz, $6::timestamptz, $7::timestamptz,

@@ -4,6 +4,7 @@ import { holdSlot } from "@/lib/booking/hold";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
+import { writeAroundAWaitingHold } from "../support/holds";
 
 describe("holding a slot", () => {
   it("creates a pending-payment hold with price and policy snapshots", async () => {
@@ -92,6 +93,20 @@ describe("holding a slot", () => {
     } finally {
       await writer.end();
     }
+  });
+
+  it("never deadlocks with a transaction that writes on both sides of it (the hold gives way: 409)", async () => {
+    const { coach, offerings } = await createCoach();
+    const [other, student] = [await createStudent(), await createStudent()];
+    const start = futureHour(8);
+    const { waitedForA, cWriteMs, outcome } = await writeAroundAWaitingHold({ coachId: coach.id, offeringId: offerings[0].id, otherStudentId: other.id, start }, () =>
+      holdSlot({ studentId: student.id, offeringId: offerings[0].id, start, studentTimeZone: "UTC", holdMinutes: 30 }),
+    );
+    expect(waitedForA).toBe(true);
+    // No wait on the hold: with a plain INSERT this took until deadlock_timeout (about 0.7 s more here) and one side failed.
+    expect(cWriteMs).toBeLessThan(500);
+    expect(outcome).toMatchObject({ ok: false, error: { code: "SLOT_TAKEN", status: 409 } });
+    expect(await db.booking.count({ where: { coachId: coach.id } })).toBe(2);
   });
 
   it("the database itself refuses overlapping live bookings across offerings, buffers included", async () => {

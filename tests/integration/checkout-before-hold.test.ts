@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { createCheckoutSession } from "@/lib/payments/checkout";
 import { createCoach, createStudent, futureHour } from "../support/fixtures";
 import { useEmulators } from "../support/emulators";
+import { writeAroundAWaitingHold } from "../support/holds";
 
 /**
  * create-booking makes the Checkout Session first and then writes the hold with it (lib/booking/create.ts). These
@@ -36,6 +37,24 @@ describe("the Checkout Session before the hold", () => {
     const made = [...stripe.state.checkoutSessions.values()].filter((cs) => !before.has(cs.id));
     expect(made).toHaveLength(8);
     expect(made.map((cs) => [cs.metadata?.bookingId === holds[0].id, cs.status]).sort()).toEqual([...Array(7).fill([false, "expired"]), [true, "open"]]);
+  });
+
+  it("gives way without a deadlock when another transaction writes on both sides of the waiting hold", async () => {
+    const { coach, offerings } = await createCoach();
+    const [other, student] = [await createStudent(), await createStudent()];
+    const start = futureHour(15);
+    const before = new Set(stripe.state.checkoutSessions.keys());
+    const { waitedForA, cWriteMs, outcome } = await writeAroundAWaitingHold(
+      { coachId: coach.id, offeringId: offerings[0].id, otherStudentId: other.id, start },
+      () => createBooking(student, { offeringId: offerings[0].id, start: start.toISOString(), timeZone: "UTC" }),
+      600, // the read, the engine and the Checkout Session come first; the write then waits
+    );
+    expect(waitedForA).toBe(true);
+    expect(cWriteMs).toBeLessThan(500);
+    expect(outcome).toMatchObject({ ok: false, error: { code: "SLOT_TAKEN", status: 409 } });
+    expect(await db.booking.count({ where: { coachId: coach.id, studentId: student.id } })).toBe(0);
+    const made = [...stripe.state.checkoutSessions.values()].filter((cs) => !before.has(cs.id));
+    expect(made.map((cs) => cs.status)).toEqual(["expired"]);
   });
 
   it("leaves only an unpayable session when the process dies between the session and the hold", async () => {
